@@ -1,0 +1,52 @@
+package io.streamrelay.completions.boundary;
+
+import io.streamrelay.completions.control.ChatRequestReader;
+import io.streamrelay.completions.control.TokenRelay;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Server-Sent Events: GET for EventSource, POST for a whole conversation. */
+@Path("chat")
+public class ChatResource {
+
+    @Inject
+    TokenRelay relay;
+
+    @Inject
+    ChatRequestReader reader;
+
+    @Context
+    HttpServletResponse response;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void get(@QueryParam("prompt") String prompt, @QueryParam("model") String model,
+                    @Context SseEventSink sink, @Context Sse sse) {
+        var request = reader.fromQuery(prompt, model);
+        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
+        relay.start(request, new SseTokenSink(sink, sse));
+    }
+
+    @POST
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void post(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+                     @Context SseEventSink sink, @Context Sse sse) throws IOException {
+        var request = reader.fromBody(contentType, body);
+        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
+        relay.start(request, new SseTokenSink(sink, sse));
+    }
+}

@@ -1,0 +1,105 @@
+package io.streamrelay.completions.boundary;
+
+import io.streamrelay.completions.entity.StreamEvent;
+import io.streamrelay.completions.entity.TokenSink;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Puts events on a JAX-RS {@link SseEventSink}: {@code event:}, {@code id: <generation>:<seq>}, one-line JSON
+ * {@code data:}, and the heartbeat as the comment {@code : ping}. Jersey writes and flushes each event on the
+ * calling thread and may block when the client's socket is full, which is why the service drains this sink on
+ * its executor, never on an upstream callback thread.
+ */
+public final class SseTokenSink implements TokenSink {
+
+    private final SseEventSink sink;
+    private final Sse sse;
+    /** Learnt from the start event, which always comes first; it prefixes every id. */
+    private String generation;
+
+    public SseTokenSink(SseEventSink sink, Sse sse) {
+        this.sink = sink;
+        this.sse = sse;
+    }
+
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
+    @Override
+    public void write(List<StreamEvent> events) throws IOException {
+        for (StreamEvent event : events) {
+            if (event instanceof StreamEvent.Start start) {
+                generation = start.generation();
+            }
+            send(toSse(event));
+        }
+    }
+
+    private OutboundSseEvent toSse(StreamEvent event) {
+        if (event instanceof StreamEvent.Ping) {
+            return sse.newEventBuilder().comment("ping").build();
+        }
+        return sse.newEventBuilder()
+                .name(event.type())
+                .id(generation + ":" + event.seq())
+                .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                .data(String.class, event.json())
+                .build();
+    }
+
+    private void send(OutboundSseEvent event) throws IOException {
+        CompletableFuture<?> sent;
+        try {
+            sent = sink.send(event).toCompletableFuture();
+        } catch (IllegalStateException closed) {
+            throw new IOException("the SSE sink is closed", closed);
+        }
+        try {
+            // Jersey completes the stage before send() returns; the bound only guards another implementation.
+            sent.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException failed) {
+            throw new IOException("the client is gone", failed.getCause());
+        } catch (TimeoutException stuck) {
+            throw new IOException("the client stopped reading", stuck);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", interrupted);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            sink.close();
+        } catch (RuntimeException alreadyGone) {
+            // Closing a sink whose client left can fail; it is closed either way.
+        }
+    }
+
+    @Override
+    public void onWritable(Runnable hook) {
+        // Writes block instead of refusing, so there is nothing to wait for.
+    }
+
+    @Override
+    public void onGone(Runnable hook) {
+        // JAX-RS only learns of a disconnect when a write fails, which write() reports.
+    }
+}

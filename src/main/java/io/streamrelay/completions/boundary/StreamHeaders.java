@@ -1,0 +1,21 @@
+package io.streamrelay.completions.boundary;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/** The headers every stream carries, whichever transport writes it. */
+final class StreamHeaders {
+
+    private StreamHeaders() {
+    }
+
+    static void apply(HttpServletResponse response, String contentType) {
+        response.setContentType(contentType);
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        // nginx buffers a whole response unless told not to.
+        response.setHeader("X-Accel-Buffering", "no");
+        // A response that already names its encoding is never compressed by the container: Payara's
+        // compression=force would otherwise hold the whole stream back until it ends.
+        response.setHeader("Content-Encoding", "identity");
+    }
+}

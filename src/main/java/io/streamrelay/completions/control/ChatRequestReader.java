@@ -1,0 +1,211 @@
+package io.streamrelay.completions.control;
+
+import io.streamrelay.problems.entity.ProblemException;
+import io.streamrelay.upstream.entity.ChatMessage;
+import io.streamrelay.upstream.entity.ChatRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns what a client sent into a {@link ChatRequest}, the same way for both transports, or refuses it with a
+ * problem before any stream starts. JSON is read here with JSON-P rather than bound by a JAX-RS provider, so the
+ * servlet and the resource accept and refuse exactly the same bodies on every server.
+ */
+@ApplicationScoped
+public class ChatRequestReader {
+
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    private static final int MAX_MODEL_LENGTH = 200;
+
+    @Inject
+    RelaySettings settings;
+
+    private final JsonReaderFactory json = Json.createReaderFactory(Map.of());
+
+    public ChatRequest fromQuery(String prompt, String model) {
+        if (prompt == null || prompt.isBlank()) {
+            throw invalid("missing_prompt", "the query parameter 'prompt' is required and must not be blank");
+        }
+        checkLength(prompt);
+        return new ChatRequest(List.of(new ChatMessage("user", prompt)), model(model), null, null);
+    }
+
+    public ChatRequest fromBody(String contentType, InputStream body) throws IOException {
+        requireJson(contentType);
+        String text = decode(readBounded(body));
+        JsonValue value;
+        try (JsonReader reader = json.createReader(new StringReader(text))) {
+            value = reader.readValue();
+        } catch (JsonException | IllegalStateException | StackOverflowError e) {
+            throw new ProblemException(400, "invalid_json", "Malformed JSON", "the body is not valid JSON");
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw invalid("invalid_request", "the body must be a JSON object");
+        }
+        return fromObject(value.asJsonObject());
+    }
+
+    private ChatRequest fromObject(JsonObject body) {
+        List<ChatMessage> messages;
+        JsonValue prompt = body.get("prompt");
+        JsonValue list = body.get("messages");
+        if (prompt != null && list != null) {
+            throw invalid("invalid_request", "give either 'prompt' or 'messages', not both");
+        }
+        if (prompt != null) {
+            if (!(prompt instanceof JsonString p) || p.getString().isBlank()) {
+                throw invalid("invalid_prompt", "'prompt' must be a non-blank string");
+            }
+            checkLength(p.getString());
+            messages = List.of(new ChatMessage("user", p.getString()));
+        } else if (list != null) {
+            messages = messages(list);
+        } else {
+            throw invalid("missing_messages", "the body needs 'messages' (or 'prompt')");
+        }
+        return new ChatRequest(messages, model(body.get("model")), temperature(body.get("temperature")),
+                maxTokens(body.get("max_tokens")));
+    }
+
+    private List<ChatMessage> messages(JsonValue list) {
+        if (!(list instanceof JsonArray array) || array.isEmpty()) {
+            throw invalid("invalid_messages", "'messages' must be a non-empty array");
+        }
+        if (array.size() > settings.maxMessages()) {
+            throw invalid("too_many_messages", "at most " + settings.maxMessages() + " messages");
+        }
+        List<ChatMessage> messages = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue item = array.get(i);
+            if (!(item instanceof JsonObject message)) {
+                throw invalid("invalid_messages", "messages[" + i + "] must be an object");
+            }
+            if (!(message.get("role") instanceof JsonString role) || !ROLES.contains(role.getString())) {
+                throw invalid("invalid_messages", "messages[" + i + "].role must be system, user or assistant");
+            }
+            if (!(message.get("content") instanceof JsonString content)) {
+                throw invalid("invalid_messages", "messages[" + i + "].content must be a string");
+            }
+            checkLength(content.getString());
+            messages.add(new ChatMessage(role.getString(), content.getString()));
+        }
+        return messages;
+    }
+
+    private String model(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString s)) {
+            throw invalid("invalid_model", "'model' must be a string");
+        }
+        return model(s.getString());
+    }
+
+    private String model(String model) {
+        if (model == null) {
+            return null;
+        }
+        if (model.isBlank() || model.length() > MAX_MODEL_LENGTH || model.chars().anyMatch(Character::isISOControl)) {
+            throw invalid("invalid_model", "'model' must be a non-blank name of at most " + MAX_MODEL_LENGTH
+                    + " characters");
+        }
+        return model;
+    }
+
+    private static Double temperature(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonNumber n) || n.doubleValue() < 0 || n.doubleValue() > 2) {
+            throw invalid("invalid_temperature", "'temperature' must be a number from 0 to 2");
+        }
+        return n.doubleValue();
+    }
+
+    private static Integer maxTokens(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().signum() <= 0
+                || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(1_000_000)) > 0) {
+            throw invalid("invalid_max_tokens", "'max_tokens' must be a whole number from 1 to 1000000");
+        }
+        return n.intValue();
+    }
+
+    private void checkLength(String content) {
+        if (content.length() > settings.maxMessageChars()) {
+            throw invalid("message_too_long", "a message may have at most " + settings.maxMessageChars()
+                    + " characters");
+        }
+    }
+
+    private static void requireJson(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        int semicolon = type.indexOf(';');
+        String mediaType = (semicolon < 0 ? type : type.substring(0, semicolon)).strip();
+        if (!mediaType.equals("application/json")) {
+            throw new ProblemException(415, "unsupported_media_type", "Unsupported media type",
+                    "send the body as application/json");
+        }
+        if (semicolon >= 0 && type.contains("charset") && !type.replace(" ", "").contains("charset=utf-8")
+                && !type.replace(" ", "").contains("charset=\"utf-8\"")) {
+            throw new ProblemException(415, "unsupported_media_type", "Unsupported media type",
+                    "the body must be UTF-8");
+        }
+    }
+
+    private byte[] readBounded(InputStream body) throws IOException {
+        int max = settings.maxBodyBytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
+        byte[] buffer = new byte[8192];
+        int read;
+        while ((read = body.read(buffer)) >= 0) {
+            if (out.size() + read > max) {
+                throw new ProblemException(413, "body_too_large", "Request body too large",
+                        "the body may have at most " + max + " bytes");
+            }
+            out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+    }
+
+    private static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProblemException(400, "invalid_encoding", "Invalid UTF-8", "the body is not valid UTF-8");
+        }
+    }
+
+    private static ProblemException invalid(String code, String detail) {
+        return new ProblemException(422, code, "Invalid request", detail);
+    }
+}

@@ -1,0 +1,66 @@
+package io.streamrelay.completions.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The relay's limits and timers; defaults live in META-INF/microprofile-config.properties. */
+@ApplicationScoped
+public class RelaySettings {
+
+    @Inject
+    @ConfigProperty(name = "relay.heartbeat-ms")
+    long heartbeatMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.timeout.first-token-ms")
+    long firstTokenTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.timeout.idle-ms")
+    long idleTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.timeout.max-duration-ms")
+    long maxDurationMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.stream.buffer-events")
+    int bufferEvents;
+
+    @Inject
+    @ConfigProperty(name = "relay.request.max-bytes")
+    int maxBodyBytes;
+
+    @Inject
+    @ConfigProperty(name = "relay.request.max-messages")
+    int maxMessages;
+
+    @Inject
+    @ConfigProperty(name = "relay.request.max-message-chars")
+    int maxMessageChars;
+
+    public Timers timers() {
+        return new Timers(heartbeatMs, firstTokenTimeoutMs, idleTimeoutMs, maxDurationMs);
+    }
+
+    public int bufferEvents() {
+        return bufferEvents;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public int maxMessages() {
+        return maxMessages;
+    }
+
+    public int maxMessageChars() {
+        return maxMessageChars;
+    }
+
+    /** Every timer of a generation, in milliseconds. */
+    public record Timers(long heartbeatMs, long firstTokenMs, long idleMs, long maxDurationMs) {
+    }
+}

@@ -1,0 +1,119 @@
+package io.streamrelay.completions.entity;
+
+import io.streamrelay.upstream.entity.Usage;
+
+/**
+ * The one event model both transports put on the wire. Each event knows its JSON: written by hand because this
+ * is the hot path, and always on one line, so no raw newline can end an SSE data line or an NDJSON line early.
+ */
+public sealed interface StreamEvent {
+
+    /** The SSE event name and the NDJSON {@code type}. */
+    String type();
+
+    /** Position in the generation; start is 0, a ping has none (-1). */
+    long seq();
+
+    void appendJson(StringBuilder out);
+
+    default String json() {
+        StringBuilder out = new StringBuilder(64);
+        appendJson(out);
+        return out.toString();
+    }
+
+    default boolean terminal() {
+        return false;
+    }
+
+    record Start(long seq, String generation, String model) implements StreamEvent {
+        public String type() {
+            return "start";
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"generation\":");
+            JsonText.quote(out, generation).append(",\"model\":");
+            JsonText.quote(out, model).append('}');
+        }
+    }
+
+    record Token(long seq, String text) implements StreamEvent {
+        public String type() {
+            return "token";
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"text\":");
+            JsonText.quote(out, text).append('}');
+        }
+    }
+
+    record Reasoning(long seq, String text) implements StreamEvent {
+        public String type() {
+            return "reasoning";
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"text\":");
+            JsonText.quote(out, text).append('}');
+        }
+    }
+
+    record Done(long seq, String finishReason, Usage usage) implements StreamEvent {
+        public String type() {
+            return "done";
+        }
+
+        public boolean terminal() {
+            return true;
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"finish_reason\":");
+            JsonText.quote(out, finishReason)
+                    .append(",\"usage\":{\"prompt_tokens\":").append(usage.promptTokens())
+                    .append(",\"completion_tokens\":").append(usage.completionTokens())
+                    .append(",\"total_tokens\":").append(usage.totalTokens());
+            if (usage.estimated()) {
+                out.append(",\"estimated\":true");
+            }
+            out.append("}}");
+        }
+    }
+
+    record Failure(long seq, String code, String message, boolean retryable) implements StreamEvent {
+        public String type() {
+            return "error";
+        }
+
+        public boolean terminal() {
+            return true;
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"code\":");
+            JsonText.quote(out, code).append(",\"message\":");
+            JsonText.quote(out, message).append(",\"retryable\":").append(retryable).append('}');
+        }
+    }
+
+    /** Keeps proxies from timing out an idle stream, and finds clients that left: only a write notices them. */
+    record Ping() implements StreamEvent {
+        public String type() {
+            return "ping";
+        }
+
+        public long seq() {
+            return -1;
+        }
+
+        public void appendJson(StringBuilder out) {
+            out.append("{\"type\":\"ping\"}");
+        }
+    }
+
+    private static StringBuilder head(StringBuilder out, StreamEvent event) {
+        return out.append("{\"type\":\"").append(event.type()).append("\",\"seq\":").append(event.seq());
+    }
+}

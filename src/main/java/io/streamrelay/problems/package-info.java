@@ -1,0 +1,5 @@
+/**
+ * Answers every request that is refused before a stream starts with one RFC 9457 problem body, the same from
+ * both transports, and never with a stack trace or an internal message.
+ */
+package io.streamrelay.problems;

@@ -1,0 +1,113 @@
+package io.streamrelay.upstream.control;
+
+import io.streamrelay.upstream.entity.ChatMessage;
+import io.streamrelay.upstream.entity.ChatRequest;
+import io.streamrelay.upstream.entity.UpstreamEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * An OpenAI-compatible {@code /chat/completions} stream (DeepSeek, OpenAI, Ollama, vLLM, llama.cpp) through one
+ * shared HttpClient: its selector reads every upstream socket and no thread waits for a token.
+ */
+@ApplicationScoped
+@Typed(OpenAiUpstream.class)
+public class OpenAiUpstream implements Upstream {
+
+    @Inject
+    UpstreamSettings settings;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    private HttpClient client;
+    private JsonReaderFactory readers;
+    private JsonGeneratorFactory generators;
+    private Redaction redaction;
+    private URI endpoint;
+    private String authorization;
+
+    @PostConstruct
+    void init() {
+        // HTTP/1.1: one connection per generation, so closing it is a cancel every server understands; with h2
+        // one connection would carry every stream, bounded by the server's concurrent-stream limit.
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+        readers = Json.createReaderFactory(Map.of());
+        generators = Json.createGeneratorFactory(Map.of());
+        redaction = new Redaction(settings.apiKey());
+        endpoint = settings.completionsUri();
+        authorization = settings.apiKey() == null ? null : "Bearer " + settings.apiKey();
+    }
+
+    @Override
+    public String modelFor(ChatRequest request) {
+        return request.model() != null ? request.model() : settings.model();
+    }
+
+    @Override
+    public UpstreamCall open(ChatRequest request, Consumer<UpstreamEvent> events) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body(request)));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        StreamSubscriber subscriber = new StreamSubscriber(readers, redaction, events);
+        CompletableFuture<HttpResponse<Void>> response = client.sendAsync(builder.build(), subscriber::handle);
+        response.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                subscriber.connectionLost();
+            }
+        });
+        return () -> {
+            subscriber.cancel();
+            response.cancel(true);
+        };
+    }
+
+    String body(ChatRequest request) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = generators.createGenerator(out)) {
+            json.writeStartObject().write("model", modelFor(request)).writeStartArray("messages");
+            for (ChatMessage message : request.messages()) {
+                json.writeStartObject().write("role", message.role()).write("content", message.content())
+                        .writeEnd();
+            }
+            json.writeEnd().write("stream", true);
+            if (settings.streamOptions()) {
+                json.writeStartObject("stream_options").write("include_usage", true).writeEnd();
+            }
+            if (request.temperature() != null) {
+                json.write("temperature", request.temperature());
+            }
+            if (request.maxTokens() != null) {
+                json.write("max_tokens", request.maxTokens());
+            }
+            json.writeEnd();
+        }
+        return out.toString();
+    }
+}

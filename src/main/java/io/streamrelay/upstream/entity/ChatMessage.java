@@ -1,0 +1,4 @@
+package io.streamrelay.upstream.entity;
+
+public record ChatMessage(String role, String content) {
+}

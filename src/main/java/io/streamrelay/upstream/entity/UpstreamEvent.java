@@ -1,0 +1,30 @@
+package io.streamrelay.upstream.entity;
+
+/** What an upstream can say, already free of its wire format. */
+public sealed interface UpstreamEvent {
+
+    /** A piece of the answer, exactly as the upstream sent it. */
+    record Text(String text) implements UpstreamEvent {
+    }
+
+    /** A piece of the model's reasoning (DeepSeek {@code reasoning_content}, Ollama {@code reasoning}). */
+    record Reasoning(String text) implements UpstreamEvent {
+    }
+
+    /** A payload that carries nothing to relay (the role chunk, an empty delta): proof of progress all the same. */
+    record Progress() implements UpstreamEvent {
+    }
+
+    record Finish(String reason) implements UpstreamEvent {
+    }
+
+    record Counted(Usage usage) implements UpstreamEvent {
+    }
+
+    /** The stream ended; {@code doneMarker} tells whether it said {@code [DONE]} or just closed. */
+    record End(boolean doneMarker) implements UpstreamEvent {
+    }
+
+    record Failure(String code, String message, boolean retryable) implements UpstreamEvent {
+    }
+}
