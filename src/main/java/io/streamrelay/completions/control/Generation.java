@@ -21,6 +21,7 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     private static final Logger LOG = Logger.getLogger(Generation.class.getName());
     private static final long MS = 1_000_000L;
+    private static final int PROBES = 2;
 
     private final String id;
     private final ChatRequest request;
@@ -43,6 +44,8 @@ final class Generation implements Consumer<UpstreamEvent> {
     private volatile long firstPayloadNanos;
     private volatile long lastPayloadNanos;
     private volatile boolean firstToken;
+    private int probesLeft;
+    private long probeAtNanos;
 
     Generation(String id, ChatRequest request, RelaySettings.Timers timers, ScheduledExecutorService scheduler,
                Consumer<Generation> onEnd) {
@@ -234,7 +237,16 @@ final class Generation implements Consumer<UpstreamEvent> {
             end();
             return;
         }
-        if (now - outbox.lastOfferNanos() >= timers.heartbeatMs() * MS) {
+        if (probesLeft > 0 && now >= probeAtNanos) {
+            probesLeft--;
+            probeAtNanos = now + probeGapNanos();
+            outbox.offerPing();
+        } else if (now - outbox.lastOfferNanos() >= timers.heartbeatMs() * MS) {
+            // A closed client is only noticed by the second or third write after it left (the first one merely
+            // draws the peer's reset), so a quiet stream follows each heartbeat with quick probes: a client
+            // that left is then found within two heartbeat intervals, not three or more.
+            probesLeft = PROBES;
+            probeAtNanos = now + probeGapNanos();
             outbox.offerPing();
         }
         synchronized (lock) {
@@ -253,7 +265,14 @@ final class Generation implements Consumer<UpstreamEvent> {
             next = Math.min(next, lastPayloadNanos + timers.idleMs() * MS);
         }
         next = Math.min(next, Math.max(now, outbox.lastOfferNanos()) + timers.heartbeatMs() * MS);
+        if (probesLeft > 0) {
+            next = Math.min(next, probeAtNanos);
+        }
         return Math.max(next - now, MS);
+    }
+
+    private long probeGapNanos() {
+        return Math.min(250, timers.heartbeatMs() / 8) * MS;
     }
 
     private void schedule(long delayNanos) {

@@ -1,0 +1,40 @@
+package io.streamrelay.testing;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The WAR exactly as {@code mvn package} built it, with test settings appended to its MicroProfile Config
+ * defaults (later keys win), so the tests exercise the shipped artifact and not a hand-assembled one.
+ */
+public final class Deployments {
+
+    private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+
+    private Deployments() {
+    }
+
+    public static WebArchive relay(Map<String, String> settings) {
+        File war = new File(System.getProperty("relay.test.war", "target/streamrelay.war"));
+        WebArchive archive = ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class);
+        StringBuilder config = new StringBuilder();
+        try (InputStream defaults = archive.get(CONFIG).getAsset().openStream()) {
+            config.append(new String(defaults.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        config.append("\n# test settings\n");
+        settings.forEach((key, value) -> config.append(key).append('=').append(value).append('\n'));
+        archive.delete(CONFIG);
+        archive.add(new StringAsset(config.toString()), CONFIG);
+        return archive;
+    }
+}

@@ -1,0 +1,230 @@
+package io.streamrelay.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the scripted upstream answers, by scenario: each one a behaviour DeepSeek, OpenAI or vLLM really shows.
+ * The texts are public so tests can assert that what the relay delivered equals what the upstream sent.
+ */
+public enum Script {
+    NORMAL, KEEPALIVE, REASONING, UTF8, CRLF, HTTP429, HTTP500, HTTP401, MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL,
+    SLOW, ENDLESS, SILENT;
+
+    public static final List<String> NORMAL_TOKENS =
+            List.of("Hello", ",", " world", "!", " How", " can", " I", " help", " you", " today", "?");
+    public static final List<String> REASONING_TOKENS = List.of("Let", " me", " think", ".");
+    public static final List<String> ANSWER_TOKENS = List.of("The", " answer", " is", " 42", ".");
+    public static final List<String> UTF8_TOKENS = List.of("你好", "，世界", " 🚀", " naïve 😀✨", " ok");
+    public static final List<String> PARTIAL_TOKENS = List.of("One", " two", " three");
+    public static final int SLOW_TOKENS = 20;
+    public static final long SLOW_INTERVAL_MS = 100;
+
+    private static final String ID = "chatcmpl-5c7b1d3e";
+    private static final long BOUND_MS = 30_000;
+
+    /** The prompt that selects this scenario, made unique by {@code tag} so tests can find their exchange. */
+    public String prompt(String tag) {
+        return name().toLowerCase().replace('_', '-') + ": " + tag;
+    }
+
+    /** The answer text this scenario streams before it ends or breaks. */
+    public String text() {
+        return switch (this) {
+            case NORMAL, KEEPALIVE, CRLF -> String.join("", NORMAL_TOKENS);
+            case REASONING -> String.join("", ANSWER_TOKENS);
+            case UTF8 -> String.join("", UTF8_TOKENS);
+            case MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL -> String.join("", PARTIAL_TOKENS);
+            case SLOW -> slowText();
+            default -> "";
+        };
+    }
+
+    public static String slowText() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < SLOW_TOKENS; i++) {
+            text.append(" t").append(i);
+        }
+        return text.toString();
+    }
+
+    static Script forPrompt(String prompt) {
+        int colon = prompt.indexOf(':');
+        String name = (colon < 0 ? prompt : prompt.substring(0, colon)).strip().toUpperCase().replace('-', '_');
+        return Arrays.stream(values()).filter(s -> s.name().equals(name)).findFirst().orElse(NORMAL);
+    }
+
+    void play(Wire wire) throws IOException, InterruptedException {
+        switch (this) {
+            case HTTP429 -> wire.errorResponse(429, "Too Many Requests", "Retry-After: 1\r\n",
+                    "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
+                            + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+            case HTTP500 -> wire.errorResponse(500, "Internal Server Error", "",
+                    "{\"error\":{\"message\":\"The server had an error while processing your request. Sorry about"
+                            + " that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+            case HTTP401 -> {
+                // OpenAI quotes the rejected key back: the relay must never pass it on.
+                String key = String.valueOf(wire.exchange().header("Authorization")).replace("Bearer ", "");
+                wire.errorResponse(401, "Unauthorized", "",
+                        "{\"error\":{\"message\":\"Incorrect API key provided: " + key + ". You can find your API"
+                                + " key at https://platform.openai.com/account/api-keys.\",\"type\":"
+                                + "\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+            }
+            case NORMAL -> answer(wire, NORMAL_TOKENS, 10);
+            case KEEPALIVE -> {
+                wire.streamHeaders();
+                for (int i = 0; i < 3; i++) {
+                    // DeepSeek while the request waits in its queue.
+                    wire.chunk(": keep-alive\n\n");
+                    wire.pause(150);
+                }
+                body(wire, NORMAL_TOKENS, 10);
+            }
+            case REASONING -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":\"\"}", null);
+                for (String piece : REASONING_TOKENS) {
+                    event(wire, "{\"content\":null,\"reasoning_content\":" + Json.quote(piece) + "}", null);
+                }
+                for (String piece : ANSWER_TOKENS) {
+                    event(wire, "{\"content\":" + Json.quote(piece) + ",\"reasoning_content\":null}", null);
+                }
+                finish(wire, "stop");
+            }
+            case UTF8 -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                for (String piece : UTF8_TOKENS) {
+                    byte[] bytes = eventText("{\"content\":" + Json.quote(piece) + "}", null)
+                            .getBytes(StandardCharsets.UTF_8);
+                    int split = splitInsideCharacter(bytes);
+                    // Two HTTP chunks with a pause between: the relay reads them in separate network reads.
+                    wire.chunk(Arrays.copyOfRange(bytes, 0, split));
+                    wire.pause(30);
+                    wire.chunk(Arrays.copyOfRange(bytes, split, bytes.length));
+                }
+                finish(wire, "stop");
+            }
+            case CRLF -> {
+                wire.streamHeaders();
+                for (String piece : NORMAL_TOKENS) {
+                    wire.chunk("data: " + chunk("{\"content\":" + Json.quote(piece) + "}", null) + "\r\n\r\n");
+                }
+                // A lone CR also ends a line; an unknown field and a comment are ignored.
+                wire.chunk("retry: 1000\r: comment\rdata: " + chunk("{}", "stop") + "\r\r");
+                wire.chunk("data: " + usageChunk() + "\r\n\r\n" + "data: [DONE]\r\n\r\n");
+                wire.end();
+            }
+            case MIDSTREAM_ERROR -> {
+                partial(wire);
+                wire.chunk("data: {\"error\":{\"message\":\"The model crashed mid-answer\",\"type\":\"server_error\","
+                        + "\"param\":null,\"code\":\"internal_error\"}}\n\n");
+                wire.end();
+            }
+            case VLLM_ERROR -> {
+                partial(wire);
+                wire.chunk("data: {\"object\":\"error\",\"message\":\"Engine loop has died\",\"type\":"
+                        + "\"InternalServerError\",\"param\":null,\"code\":500}\n\n");
+                wire.end();
+            }
+            case CUT -> partial(wire); // and the socket closes with no [DONE] and no last chunk
+            case STALL -> {
+                partial(wire);
+                long deadline = System.currentTimeMillis() + BOUND_MS;
+                while (!wire.exchange().closedByRelay.isDone() && System.currentTimeMillis() < deadline) {
+                    wire.chunk(": keep-alive\n\n");
+                    wire.pause(300);
+                }
+            }
+            case SLOW -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                for (int i = 0; i < SLOW_TOKENS; i++) {
+                    wire.pause(SLOW_INTERVAL_MS);
+                    event(wire, "{\"content\":" + Json.quote(" t" + i) + "}", null);
+                }
+                finish(wire, "stop");
+            }
+            case ENDLESS -> {
+                wire.streamHeaders();
+                long deadline = System.currentTimeMillis() + BOUND_MS;
+                for (int i = 0; System.currentTimeMillis() < deadline; i++) {
+                    event(wire, "{\"content\":" + Json.quote(" w" + i) + "}", null);
+                    wire.pause(50);
+                }
+            }
+            case SILENT -> {
+                wire.streamHeaders();
+                wire.awaitClose(BOUND_MS);
+            }
+        }
+    }
+
+    private static void answer(Wire wire, List<String> tokens, long pauseMs) throws IOException,
+            InterruptedException {
+        wire.streamHeaders();
+        body(wire, tokens, pauseMs);
+    }
+
+    private static void body(Wire wire, List<String> tokens, long pauseMs) throws IOException,
+            InterruptedException {
+        event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+        for (String piece : tokens) {
+            event(wire, "{\"content\":" + Json.quote(piece) + "}", null);
+            wire.pause(pauseMs);
+        }
+        finish(wire, "stop");
+    }
+
+    private static void partial(Wire wire) throws IOException, InterruptedException {
+        wire.streamHeaders();
+        event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+        for (String piece : PARTIAL_TOKENS) {
+            event(wire, "{\"content\":" + Json.quote(piece) + "}", null);
+            wire.pause(10);
+        }
+    }
+
+    private static void finish(Wire wire, String reason) throws IOException {
+        event(wire, "{\"content\":\"\"}", reason);
+        wire.chunk("data: " + usageChunk() + "\n\n");
+        wire.chunk("data: [DONE]\n\n");
+        wire.end();
+    }
+
+    private static void event(Wire wire, String delta, String finishReason) throws IOException {
+        wire.chunk(eventText(delta, finishReason));
+    }
+
+    private static String eventText(String delta, String finishReason) {
+        return "data: " + chunk(delta, finishReason) + "\n\n";
+    }
+
+    static String chunk(String delta, String finishReason) {
+        return "{\"id\":\"" + ID + "\",\"object\":\"chat.completion.chunk\",\"created\":1718345013,"
+                + "\"model\":\"deepseek-chat\",\"system_fingerprint\":\"fp_a49d71b8a1\",\"choices\":[{\"index\":0,"
+                + "\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":"
+                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}],\"usage\":null}";
+    }
+
+    public static final int PROMPT_TOKENS = 17;
+
+    static String usageChunk() {
+        return "{\"id\":\"" + ID + "\",\"object\":\"chat.completion.chunk\",\"created\":1718345013,"
+                + "\"model\":\"deepseek-chat\",\"system_fingerprint\":\"fp_a49d71b8a1\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":11,\"total_tokens\":"
+                + (PROMPT_TOKENS + 11) + "}}";
+    }
+
+    /** The first position inside a multi-byte UTF-8 sequence, so the two halves split a character. */
+    private static int splitInsideCharacter(byte[] bytes) {
+        for (int i = 1; i < bytes.length; i++) {
+            if ((bytes[i] & 0xC0) == 0x80) {
+                return i;
+            }
+        }
+        return bytes.length / 2;
+    }
+}
