@@ -219,10 +219,20 @@ public final class StreamClient implements Closeable {
         }
     }
 
+    /** The body as text; a compressed one (allowed for problem bodies, never for streams) is inflated first. */
     public String bodyText() {
+        byte[] bytes;
         synchronized (lines) {
-            return body.toString(StandardCharsets.UTF_8);
+            bytes = body.toByteArray();
         }
+        if ("gzip".equalsIgnoreCase(header("content-encoding"))) {
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw new AssertionError("a gzip body that does not inflate", e);
+            }
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Override

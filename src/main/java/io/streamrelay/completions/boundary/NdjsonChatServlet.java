@@ -33,8 +33,9 @@ public class NdjsonChatServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             ChatRequest chat = switch (request.getMethod()) {
-                // getParameter is never called on a POST: it would read a form body.
-                case "GET" -> reader.fromQuery(request.getParameter("prompt"), request.getParameter("model"));
+                // getParameter is never used: on a POST it would read a form body, and its charset varies.
+                case "GET" -> reader.fromQuery(QueryString.first(request.getQueryString(), "prompt"),
+                        QueryString.first(request.getQueryString(), "model"));
                 case "POST" -> reader.fromBody(request.getContentType(), request.getInputStream());
                 default -> {
                     response.setHeader("Allow", "GET, POST");

@@ -10,8 +10,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -43,7 +43,7 @@ public class ChatRequestReader {
     @Inject
     RelaySettings settings;
 
-    private final JsonReaderFactory json = Json.createReaderFactory(Map.of());
+    private final JsonParserFactory json = Json.createParserFactory(Map.of());
 
     public ChatRequest fromQuery(String prompt, String model) {
         if (prompt == null || prompt.isBlank()) {
@@ -57,10 +57,15 @@ public class ChatRequestReader {
         requireJson(contentType);
         String text = decode(readBounded(body));
         JsonValue value;
-        try (JsonReader reader = json.createReader(new StringReader(text))) {
-            value = reader.readValue();
-        } catch (JsonException | IllegalStateException | StackOverflowError e) {
-            throw new ProblemException(400, "invalid_json", "Malformed JSON", "the body is not valid JSON");
+        try (JsonParser parser = json.createParser(new StringReader(text))) {
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new JsonException("content after the JSON value");
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // Parsson reports nesting beyond its limit as a bare RuntimeException: every failure here is bad input.
+            throw new ProblemException(400, "invalid_json", "Malformed JSON", "the body is not one valid JSON value");
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw invalid("invalid_request", "the body must be a JSON object");

@@ -4,7 +4,6 @@ import io.streamrelay.upstream.entity.ServerSentEvent;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -56,7 +55,8 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
                 return;
             }
             chunk = value.asJsonObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // Parsson reports nesting beyond its limit as a bare RuntimeException.
             fail("upstream_bad_response", "upstream sent a chunk that is not valid JSON", false);
             return;
         }

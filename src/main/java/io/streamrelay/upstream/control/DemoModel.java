@@ -53,8 +53,8 @@ public class DemoModel implements Upstream {
 
     static String reply(ChatRequest request) {
         String prompt = request.lastUserText().strip();
-        if (prompt.length() > 120) {
-            prompt = prompt.substring(0, 120) + "…";
+        if (prompt.codePointCount(0, prompt.length()) > 120) {
+            prompt = prompt.substring(0, prompt.offsetByCodePoints(0, 120)) + "…";
         }
         return "This is StreamRelay's built-in offline model, answering because no upstream is configured. "
                 + "You wrote \u201c" + prompt + "\u201d (" + request.lastUserText().codePointCount(0,

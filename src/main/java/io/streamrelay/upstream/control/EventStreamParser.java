@@ -76,10 +76,10 @@ public final class EventStreamParser {
     }
 
     private void append(byte b) {
+        if (lineLength >= maxLineBytes) {
+            throw new IllegalStateException("event-stream line longer than " + maxLineBytes + " bytes");
+        }
         if (lineLength == line.length) {
-            if (lineLength >= maxLineBytes) {
-                throw new IllegalStateException("event-stream line longer than " + maxLineBytes + " bytes");
-            }
             byte[] grown = new byte[Math.min(maxLineBytes, line.length * 2)];
             System.arraycopy(line, 0, grown, 0, lineLength);
             line = grown;

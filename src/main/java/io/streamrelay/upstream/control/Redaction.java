@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
 
-    private static final Pattern KEY_LIKE = Pattern.compile("(sk|pk|rk)-[A-Za-z0-9_*\\-.]{4,}");
+    private static final Pattern KEY_LIKE = Pattern.compile("(?<![A-Za-z0-9_-])(sk|pk|rk)-[A-Za-z0-9_*\\-]{4,}");
 
     private final String secret;
 

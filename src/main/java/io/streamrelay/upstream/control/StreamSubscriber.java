@@ -84,8 +84,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
                     return;
                 }
             }
-        } catch (IllegalStateException tooLong) {
-            end(new UpstreamEvent.Failure("upstream_bad_response", "upstream sent an over-long line", false));
+        } catch (RuntimeException unreadable) {
+            // An over-long line or anything else the parser cannot take: the stream cannot be trusted further.
+            end(new UpstreamEvent.Failure("upstream_bad_response", "upstream sent an unreadable stream", false));
             subscription.cancel();
         }
     }
