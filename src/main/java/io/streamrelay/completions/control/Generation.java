@@ -1,14 +1,12 @@
 package io.streamrelay.completions.control;
 
 import io.streamrelay.completions.entity.StreamEvent;
+import io.streamrelay.scheduling.control.TaskQueue;
 import io.streamrelay.upstream.control.Upstream;
 import io.streamrelay.upstream.entity.ChatRequest;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -21,12 +19,11 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     private static final Logger LOG = Logger.getLogger(Generation.class.getName());
     private static final long MS = 1_000_000L;
-    private static final int PROBES = 2;
 
     private final String id;
     private final ChatRequest request;
     private final RelaySettings.Timers timers;
-    private final ScheduledExecutorService scheduler;
+    private final TaskQueue scheduler;
     private final Consumer<Generation> onEnd;
     private Outbox outbox;
 
@@ -34,7 +31,7 @@ final class Generation implements Consumer<UpstreamEvent> {
     private long seq;
     private boolean ended;
     private Upstream.UpstreamCall call;
-    private ScheduledFuture<?> timer;
+    private TaskQueue.Scheduled timer;
     private StreamEvent terminal;
     private String finishReason;
     private Usage usage;
@@ -46,8 +43,9 @@ final class Generation implements Consumer<UpstreamEvent> {
     private volatile boolean firstToken;
     private int probesLeft;
     private long probeAtNanos;
+    private long lastPingNanos;
 
-    Generation(String id, ChatRequest request, RelaySettings.Timers timers, ScheduledExecutorService scheduler,
+    Generation(String id, ChatRequest request, RelaySettings.Timers timers, TaskQueue scheduler,
                Consumer<Generation> onEnd) {
         this.id = id;
         this.request = request;
@@ -195,7 +193,7 @@ final class Generation implements Consumer<UpstreamEvent> {
                 outbox.offer(last);
             }
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
             }
             running = call;
             call = null;
@@ -237,17 +235,21 @@ final class Generation implements Consumer<UpstreamEvent> {
             end();
             return;
         }
+        if (probesLeft > 0 && outbox.lastOfferNanos() != lastPingNanos) {
+            // Something real was written since the heartbeat: that write probes the line just as well.
+            probesLeft = 0;
+        }
         if (probesLeft > 0 && now >= probeAtNanos) {
             probesLeft--;
             probeAtNanos = now + probeGapNanos();
-            outbox.offerPing();
+            lastPingNanos = outbox.offerPing();
         } else if (now - outbox.lastOfferNanos() >= timers.heartbeatMs() * MS) {
             // A closed client is only noticed by the second or third write after it left (the first one merely
             // draws the peer's reset), so a quiet stream follows each heartbeat with quick probes: a client
             // that left is then found within two heartbeat intervals, not three or more.
-            probesLeft = PROBES;
+            probesLeft = timers.probes();
             probeAtNanos = now + probeGapNanos();
-            outbox.offerPing();
+            lastPingNanos = outbox.offerPing();
         }
         synchronized (lock) {
             if (!ended) {
@@ -276,6 +278,6 @@ final class Generation implements Consumer<UpstreamEvent> {
     }
 
     private void schedule(long delayNanos) {
-        timer = scheduler.schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS);
+        timer = scheduler.schedule(this::onTimer, delayNanos);
     }
 }

@@ -58,15 +58,19 @@ final class Outbox {
         return true;
     }
 
-    /** A ping only when nothing else is on its way: any write proves the line alive just as well. */
-    void offerPing() {
+    /**
+     * A ping only when nothing else is on its way: any write proves the line alive just as well.
+     * Returns the offer time it recorded, so the caller can tell later whether anything else followed it.
+     */
+    long offerPing() {
         synchronized (queue) {
             if (!queue.isEmpty()) {
-                return;
+                return lastOfferNanos;
             }
         }
         offer(new StreamEvent.Ping());
         signal();
+        return lastOfferNanos;
     }
 
     long lastOfferNanos() {

@@ -13,6 +13,10 @@ public class RelaySettings {
     long heartbeatMs;
 
     @Inject
+    @ConfigProperty(name = "relay.heartbeat-probes")
+    int heartbeatProbes;
+
+    @Inject
     @ConfigProperty(name = "relay.timeout.first-token-ms")
     long firstTokenTimeoutMs;
 
@@ -41,7 +45,7 @@ public class RelaySettings {
     int maxMessageChars;
 
     public Timers timers() {
-        return new Timers(heartbeatMs, firstTokenTimeoutMs, idleTimeoutMs, maxDurationMs);
+        return new Timers(heartbeatMs, heartbeatProbes, firstTokenTimeoutMs, idleTimeoutMs, maxDurationMs);
     }
 
     public int bufferEvents() {
@@ -61,6 +65,6 @@ public class RelaySettings {
     }
 
     /** Every timer of a generation, in milliseconds. */
-    public record Timers(long heartbeatMs, long firstTokenMs, long idleMs, long maxDurationMs) {
+    public record Timers(long heartbeatMs, int probes, long firstTokenMs, long idleMs, long maxDurationMs) {
     }
 }

@@ -1,12 +1,10 @@
 package io.streamrelay.completions.control;
 
 import io.streamrelay.completions.entity.TokenSink;
+import io.streamrelay.scheduling.control.RelayThreads;
 import io.streamrelay.upstream.control.Upstream;
 import io.streamrelay.upstream.entity.ChatRequest;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -28,19 +26,16 @@ public class TokenRelay {
     @Inject
     RelaySettings settings;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
-    @Resource
-    ManagedExecutorService executor;
+    @Inject
+    RelayThreads threads;
 
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> live = ConcurrentHashMap.newKeySet();
 
     public void start(ChatRequest request, TokenSink sink) {
-        Generation generation = new Generation(newId(), request, settings.timers(), scheduler, live::remove);
+        Generation generation = new Generation(newId(), request, settings.timers(), threads.timers(), live::remove);
         live.add(generation);
-        Outbox outbox = new Outbox(sink, executor, settings.bufferEvents(), generation::clientGone);
+        Outbox outbox = new Outbox(sink, threads.writers(), settings.bufferEvents(), generation::clientGone);
         generation.start(outbox, upstream);
     }
 

@@ -1,18 +1,16 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.scheduling.control.RelayThreads;
+import io.streamrelay.scheduling.control.TaskQueue;
 import io.streamrelay.upstream.entity.ChatRequest;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,8 +27,8 @@ public class DemoModel implements Upstream {
     @Inject
     UpstreamSettings settings;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    RelayThreads threads;
 
     @Override
     public String modelFor(ChatRequest request) {
@@ -96,7 +94,7 @@ public class DemoModel implements Upstream {
         private final Consumer<UpstreamEvent> events;
         private final long intervalMs;
         private int position;
-        private ScheduledFuture<?> pending;
+        private TaskQueue.Scheduled pending;
         private boolean cancelled;
 
         Ticker(List<String> tokens, String finish, int promptTokens, Consumer<UpstreamEvent> events,
@@ -110,7 +108,7 @@ public class DemoModel implements Upstream {
 
         synchronized void next() {
             if (!cancelled) {
-                pending = scheduler.schedule(this::emit, intervalMs, TimeUnit.MILLISECONDS);
+                pending = threads.timers().schedule(this::emit, intervalMs * 1_000_000L);
             }
         }
 
@@ -134,7 +132,7 @@ public class DemoModel implements Upstream {
         synchronized void cancel() {
             cancelled = true;
             if (pending != null) {
-                pending.cancel(false);
+                pending.cancel();
             }
         }
     }

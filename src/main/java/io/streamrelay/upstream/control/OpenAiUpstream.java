@@ -1,11 +1,10 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.scheduling.control.RelayThreads;
 import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -34,8 +33,8 @@ public class OpenAiUpstream implements Upstream {
     @Inject
     UpstreamSettings settings;
 
-    @Resource
-    ManagedExecutorService executor;
+    @Inject
+    RelayThreads threads;
 
     private HttpClient client;
     private JsonReaderFactory readers;
@@ -48,11 +47,14 @@ public class OpenAiUpstream implements Upstream {
     void init() {
         // HTTP/1.1: one connection per generation, so closing it is a cancel every server understands; with h2
         // one connection would carry every stream, bounded by the server's concurrent-stream limit.
+        // The client's callbacks run on a few container threads fed by a queue: its default executor is an
+        // unbounded cached pool (500+ threads at 1000 streams), and a ManagedExecutorService given directly would
+        // pay Payara's context capture, a classpath scan, for every one of the client's internal tasks.
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
+                .executor(threads.upstream())
                 .build();
         readers = Json.createReaderFactory(Map.of());
         generators = Json.createGeneratorFactory(Map.of());

@@ -43,7 +43,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
         this.json = json;
         this.redaction = redaction;
         this.events = events;
-        this.chunks = new ChunkReader(json, redaction, this::relay);
+        this.chunks = new ChunkReader(redaction, this::relay);
         this.parser = new EventStreamParser(chunks, MAX_LINE_BYTES);
     }
 

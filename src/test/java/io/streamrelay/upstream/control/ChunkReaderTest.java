@@ -39,8 +39,7 @@ class ChunkReaderTest {
             + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_eb9dce56a8\",";
 
     private final List<UpstreamEvent> events = new ArrayList<>();
-    private final ChunkReader reader = new ChunkReader(Json.createReaderFactory(Map.of()),
-            new Redaction(CONFIGURED_KEY), events::add);
+    private final ChunkReader reader = new ChunkReader(new Redaction(CONFIGURED_KEY), events::add);
 
     @Test
     void deepSeekRoleChunkIsProgressOnly() {
