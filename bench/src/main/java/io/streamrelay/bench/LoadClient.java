@@ -313,7 +313,10 @@ final class LoadClient {
         }
 
         private void ping(long now) {
-            result.pingGap.add(now - lastEventNanos);
+            // Before the first token the gap would include the stream's start-up, not the heartbeat's timing.
+            if (expectedSeq > 1) {
+                result.pingGap.add(now - lastEventNanos);
+            }
             lastEventNanos = now;
         }
 
