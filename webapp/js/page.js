@@ -21,6 +21,7 @@ const requestedModel = new URLSearchParams(location.search).get('model') ?? unde
 // out so the model is never shown a reply it did not finish.
 let history = [];
 let running = null;
+let offlineExplained = false;
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -132,10 +133,7 @@ function setRunning(controller) {
 function showModel(model) {
   const offline = model === OFFLINE_MODEL;
   modelLine.classList.toggle('offline', offline);
-  modelLine.textContent = offline
-    ? `Model: ${model}, StreamRelay's built-in offline model. No upstream is configured, so its replies are canned`
-      + ' demo text (set RELAY_UPSTREAM_URL and RELAY_UPSTREAM_API_KEY for a real model).'
-    : `Model: ${model}`;
+  modelLine.textContent = `Model: ${model}${offline ? ' (the built-in offline model)' : ''}`;
 }
 
 function addUserMessage(text) {
@@ -183,7 +181,16 @@ class Answer {
 
   model(name) {
     this.who.replaceChildren('Assistant ', element('span', 'model-name', name));
-    if (name === OFFLINE_MODEL) this.who.append(element('span', 'badge', 'offline demo'));
+    if (name === OFFLINE_MODEL) {
+      this.who.append(element('span', 'badge', 'offline demo'));
+      // Said once, where a newcomer looks: this is not a real model, and how to get one.
+      if (!offlineExplained) {
+        offlineExplained = true;
+        this.item.insertBefore(element('p', 'notice', 'No upstream is configured, so StreamRelay\'s built-in'
+          + ' offline model answers with demo text. Set RELAY_UPSTREAM_URL and RELAY_UPSTREAM_API_KEY to relay a'
+          + ' real model.'), this.thinking);
+      }
+    }
   }
 
   append(text) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -174,6 +175,17 @@ class PageIT {
         assertTrue(page.enabled("send"));
     }
 
+    @Test
+    void escapeStopsTheAnswerLikeTheStopButton() throws Exception {
+        ChatPage page = page();
+        String prompt = Script.ENDLESS.prompt(UUID.randomUUID().toString());
+        page.ask(prompt);
+        page.until(ignored -> page.answer() != null && page.answer().text().contains(" w2"));
+        browser.findElement(By.id("prompt")).sendKeys(Keys.ESCAPE);
+        assertEquals("stopped", page.awaitAnswer("stopped", "done", "error").state());
+        assertNotNull(upstream.exchangeFor(prompt, 5, TimeUnit.SECONDS).closedByRelay.get(10, TimeUnit.SECONDS));
+    }
+
     @ParameterizedTest
     @CsvSource({
             "SSE, MIDSTREAM_ERROR, upstream_error, The model crashed mid-answer",
@@ -215,11 +227,13 @@ class PageIT {
     }
 
     @Test
-    void theConversationSendsItsHistoryAndShiftEnterIsANewLine() {
+    void theConversationSendsItsHistoryWithoutFailedTurnsAndShiftEnterIsANewLine() {
         ChatPage page = page();
         String first = Script.NORMAL.prompt("first " + UUID.randomUUID());
         page.ask(first);
         assertEquals("done", page.awaitAnswer("done", "error", "stopped").state());
+        page.ask(Script.MIDSTREAM_ERROR.prompt(UUID.randomUUID().toString()));
+        assertEquals("error", page.awaitAnswer("done", "error", "stopped").state());
 
         String second = Script.NORMAL.prompt("second\nwith a second line " + UUID.randomUUID());
         page.ask(second);
@@ -234,7 +248,9 @@ class PageIT {
         List<String> shown = page.js().executeScript(
                 "return [...document.querySelectorAll('#conversation .msg.user .text')].map(e => e.textContent)")
                 instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
-        assertEquals(List.of(first, second), shown);
+        assertEquals(3, shown.size(), "the failed question stays visible: " + shown);
+        assertEquals(first, shown.get(0));
+        assertEquals(second, shown.get(2));
     }
 
     @Test
@@ -259,9 +275,9 @@ class PageIT {
         page.ask(Script.NORMAL.prompt(UUID.randomUUID().toString()));
         Snapshot done = page.awaitAnswer("done", "error", "stopped");
         assertEquals("done", done.state());
-        assertTrue(page.text("model").contains("streamrelay-demo, StreamRelay's built-in offline model"),
-                page.text("model"));
+        assertEquals("Model: streamrelay-demo (the built-in offline model)", page.text("model"));
         assertTrue(done.who().contains("offline demo"), done.who());
+        assertTrue(done.notice().startsWith("No upstream is configured"), done.notice());
     }
 
     @Test
