@@ -20,6 +20,8 @@ const requestedModel = new URLSearchParams(location.search).get('model') ?? unde
 // What the next request sends: the turns the user saw answered. A failed answer and its question are left
 // out so the model is never shown a reply it did not finish.
 let history = [];
+// Bumped by "New conversation", so an answer still ending after it cannot write into the new history.
+let conversationId = 0;
 let running = null;
 let offlineExplained = false;
 
@@ -44,6 +46,7 @@ stopButton.addEventListener('click', () => running?.abort());
 
 byId('clear').addEventListener('click', () => {
   running?.abort();
+  conversationId++;
   history = [];
   conversation.replaceChildren();
   emptyHint.hidden = false;
@@ -55,6 +58,10 @@ async function send() {
   if (running || text.trim() === '') return;
   promptBox.value = '';
   const messages = [...history, { role: 'user', content: text }];
+  const id = conversationId;
+  const remember = (turns) => {
+    if (id === conversationId) history = turns;
+  };
   emptyHint.hidden = true;
   const follow = nearBottom();
   addUserMessage(text);
@@ -93,14 +100,14 @@ async function send() {
       }
       if (follow) scrollDown();
     }
-    history = [...messages, { role: 'assistant', content: reply }];
+    remember([...messages, { role: 'assistant', content: reply }]);
   } catch (error) {
     const follow = nearBottom();
     clock.stop();
     if (error.name === 'AbortError') {
       answer.end('stopped', reply ? 'Stopped. The answer above is incomplete.' : 'Stopped before the first token.');
       // What the user saw stays part of the conversation, as far as it got.
-      if (reply) history = [...messages, { role: 'assistant', content: reply }];
+      if (reply) remember([...messages, { role: 'assistant', content: reply }]);
     } else {
       answer.end('error', describe(error, reply !== ''));
     }
