@@ -11,7 +11,7 @@ import java.util.List;
  */
 public enum Script {
     NORMAL, KEEPALIVE, REASONING, UTF8, CRLF, HTTP429, HTTP500, HTTP401, MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL,
-    SLOW, ENDLESS, SILENT;
+    SLOW, ENDLESS, SILENT, XSS;
 
     public static final List<String> NORMAL_TOKENS =
             List.of("Hello", ",", " world", "!", " How", " can", " I", " help", " you", " today", "?");
@@ -19,6 +19,9 @@ public enum Script {
     public static final List<String> ANSWER_TOKENS = List.of("The", " answer", " is", " 42", ".");
     public static final List<String> UTF8_TOKENS = List.of("你好", "，世界", " 🚀", " naïve 😀✨", " ok");
     public static final List<String> PARTIAL_TOKENS = List.of("One", " two", " three");
+    /** Model output is untrusted text: markup a page must show, never run. Split like a tokenizer would. */
+    public static final List<String> XSS_TOKENS = List.of("Markup: ", "<img src=x ",
+            "onerror=\"window.__xss='img'\">", " and <script>window.__xss='script'</script>", " & &lt;b&gt;.");
     public static final int SLOW_TOKENS = 20;
     public static final long SLOW_INTERVAL_MS = 100;
 
@@ -37,6 +40,7 @@ public enum Script {
             case REASONING -> String.join("", ANSWER_TOKENS);
             case UTF8 -> String.join("", UTF8_TOKENS);
             case MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL -> String.join("", PARTIAL_TOKENS);
+            case XSS -> String.join("", XSS_TOKENS);
             case SLOW -> slowText();
             default -> "";
         };
@@ -73,6 +77,7 @@ public enum Script {
                                 + "\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
             }
             case NORMAL -> answer(wire, NORMAL_TOKENS, 10);
+            case XSS -> answer(wire, XSS_TOKENS, 10);
             case KEEPALIVE -> {
                 wire.streamHeaders();
                 for (int i = 0; i < 3; i++) {
