@@ -36,7 +36,8 @@ export class StreamRelayError extends Error {
  * - `messages`: the conversation, `[{role: 'system'|'user'|'assistant', content}]`; or `prompt`: one user text.
  * - `transport`: `'sse'` (default) or `'ndjson'`.
  * - `model`, `temperature`, `maxTokens`: passed to the relay when set.
- * - `signal`: an AbortSignal; aborting closes the connection, and the relay then cancels the upstream.
+ * - `signal`: an AbortSignal; aborting closes the connection and cancels the generation (DELETE), so the upstream
+ *   stops at once instead of waiting out the relay's reconnect grace period.
  * - `baseUrl`: where the relay is; defaults to the relay this module was loaded from.
  * - `fetch`, `EventSource`: replacements for the globals (tests, instrumentation); `EventSource: null` never uses it.
  *
@@ -59,9 +60,24 @@ export function streamChat(options = {}) {
     const url = new URL(transport.path, base);
     url.searchParams.set('prompt', options.prompt);
     if (options.model !== undefined) url.searchParams.set('model', options.model);
-    return viaEventSource(url, EventSourceImpl, options.signal);
+    return viaEventSource(url, EventSourceImpl, options.signal, base, options.fetch);
   }
-  return viaFetch(new URL(transport.path, base), transport, requestBody(options), options);
+  return viaFetch(new URL(transport.path, base), transport, requestBody(options), options, base);
+}
+
+/**
+ * Leaving without a terminal event (abort, an early break, a broken connection this module does not resume) means
+ * nobody will read the rest: the relay would otherwise keep the upstream running through its grace period,
+ * waiting for a reconnect that will not come.
+ */
+function cancelGeneration(base, generation, fetchImpl = globalThis.fetch) {
+  if (!generation || !fetchImpl) return;
+  try {
+    Promise.resolve(fetchImpl(new URL(`api/generations/${encodeURIComponent(generation)}`, base),
+        { method: 'DELETE', keepalive: true })).catch(() => {});
+  } catch {
+    // Best effort: the relay's grace period still ends it.
+  }
 }
 
 function relayBase(baseUrl) {
@@ -79,8 +95,10 @@ function requestBody({ messages, prompt, model, temperature, maxTokens }) {
   return JSON.stringify(body);
 }
 
-async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = globalThis.fetch }) {
+async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = globalThis.fetch }, base) {
   signal?.throwIfAborted();
+  let generation;
+  let ended = false;
   // Our own controller, so that leaving the loop early closes the connection even without a caller's signal.
   const connection = new AbortController();
   const onAbort = () => connection.abort(signal.reason);
@@ -120,7 +138,12 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
       for (const item of parse(parser, read)) {
         const event = transport === TRANSPORTS.sse ? fromSse(item) : item;
         if (event.type === 'ping') continue;
-        if (event.type === 'error') throw failure(event);
+        if (event.type === 'start') generation = event.generation;
+        if (event.type === 'error') {
+          ended = true;
+          throw failure(event);
+        }
+        if (event.type === 'done') ended = true;
         yield event;
         if (event.type === 'done') return;
       }
@@ -132,6 +155,7 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
   } finally {
     signal?.removeEventListener('abort', onAbort);
     connection.abort();
+    if (!ended) cancelGeneration(base, generation, fetchImpl);
   }
 }
 
@@ -175,8 +199,10 @@ async function refusal(response) {
 
 const NAMED_EVENTS = ['start', 'token', 'reasoning', 'done', 'error'];
 
-async function* viaEventSource(url, EventSourceImpl, signal) {
+async function* viaEventSource(url, EventSourceImpl, signal, base, fetchImpl) {
   signal?.throwIfAborted();
+  let generation;
+  let ended = false;
   const queue = [];
   let wake = () => {};
   const put = (item) => {
@@ -210,7 +236,9 @@ async function* viaEventSource(url, EventSourceImpl, signal) {
                 { retryable: true });
       }
       const event = fromSse(item.message);
+      if (event.type === 'start') generation = event.generation;
       if (event.type === 'error' || event.type === 'done') {
+        ended = true;
         // Before the caller gets the terminal event: the relay ends the response now, and an open
         // EventSource would answer that by reconnecting.
         source.close();
@@ -222,5 +250,6 @@ async function* viaEventSource(url, EventSourceImpl, signal) {
   } finally {
     source.close();
     signal?.removeEventListener('abort', onAbort);
+    if (!ended) cancelGeneration(base, generation, fetchImpl);
   }
 }

@@ -12,8 +12,9 @@ const encoder = new TextEncoder();
 function fakeFetch(reads, { status = 200, contentType = 'text/event-stream', hold = false, fail } = {}) {
   const calls = [];
   const fetch = async (url, init) => {
-    const call = { url: String(url), init, body: JSON.parse(init.body), cancelled: false };
+    const call = { url: String(url), init, body: init.body && JSON.parse(init.body), cancelled: false };
     calls.push(call);
+    if (init.method === 'DELETE') return new Response(null, { status: 204 });
     if (fail) throw fail;
     let i = 0;
     const body = new ReadableStream({
@@ -143,6 +144,10 @@ for (const [transport, line, contentType] of [['sse', sse, 'text/event-stream'],
     assert.deepEqual(seen, ['start', 'token']);
     assert.equal(error?.name, 'AbortError');
     assert.ok(calls[0].cancelled, 'the request was aborted');
+    // Stop also cancels the generation, so the relay stops the upstream without waiting out its grace period.
+    assert.equal(calls[1]?.init.method, 'DELETE');
+    assert.equal(calls[1].url, 'http://relay.test/ctx/api/generations/g1');
+    assert.equal(calls[1].init.keepalive, true);
   });
 
   test(`${transport}: leaving the loop early closes the connection`, async () => {
@@ -152,6 +157,7 @@ for (const [transport, line, contentType] of [['sse', sse, 'text/event-stream'],
       if (event.type === 'token') break;
     }
     assert.ok(calls[0].cancelled);
+    assert.equal(calls[1]?.init.method, 'DELETE', 'and cancels the generation');
   });
 }
 

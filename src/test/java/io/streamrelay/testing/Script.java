@@ -11,7 +11,7 @@ import java.util.List;
  */
 public enum Script {
     NORMAL, KEEPALIVE, REASONING, UTF8, CRLF, HTTP429, HTTP500, HTTP401, MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL,
-    SLOW, ENDLESS, SILENT, XSS;
+    SLOW, ENDLESS, SILENT, XSS, PACED, FLOOD, OVERFLOW;
 
     public static final List<String> NORMAL_TOKENS =
             List.of("Hello", ",", " world", "!", " How", " can", " I", " help", " you", " today", "?");
@@ -23,6 +23,14 @@ public enum Script {
     public static final List<String> XSS_TOKENS = List.of("Markup: ", "<img src=x ",
             "onerror=\"window.__xss='img'\">", " and <script>window.__xss='script'</script>", " & &lt;b&gt;.");
     public static final int SLOW_TOKENS = 20;
+    /** Resume tests: long enough to drop a few times in, short enough for hundreds of generations. */
+    public static final int PACED_TOKENS = 40;
+    public static final long PACED_INTERVAL_MS = 5;
+    /** Slow-follower tests: about 16 MB, more than a socket and the container's write queue hold for a non-reader. */
+    public static final int FLOOD_TOKENS = 1000;
+    public static final int FLOOD_TOKEN_CHARS = 16 * 1024;
+    /** More events than the test deployment's replay log may hold. */
+    public static final int OVERFLOW_TOKENS = 3000;
     public static final long SLOW_INTERVAL_MS = 100;
 
     private static final String ID = "chatcmpl-5c7b1d3e";
@@ -42,8 +50,26 @@ public enum Script {
             case MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL -> String.join("", PARTIAL_TOKENS);
             case XSS -> String.join("", XSS_TOKENS);
             case SLOW -> slowText();
+            case PACED -> pacedText();
             default -> "";
         };
+    }
+
+    public static String pacedText() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < PACED_TOKENS; i++) {
+            text.append(pacedToken(i));
+        }
+        return text.toString();
+    }
+
+    private static String pacedToken(int i) {
+        return i % 7 == 3 ? " 你好" + i : " p" + i;
+    }
+
+    public static String floodToken(int i) {
+        String head = "[" + i + "]";
+        return head + "x".repeat(FLOOD_TOKEN_CHARS - head.length());
     }
 
     public static String slowText() {
@@ -163,6 +189,31 @@ public enum Script {
             case SILENT -> {
                 wire.streamHeaders();
                 wire.awaitClose(BOUND_MS);
+            }
+            case PACED -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                for (int i = 0; i < PACED_TOKENS; i++) {
+                    event(wire, "{\"content\":" + Json.quote(pacedToken(i)) + "}", null);
+                    wire.pause(PACED_INTERVAL_MS);
+                }
+                finish(wire, "stop");
+            }
+            case FLOOD -> {
+                wire.streamHeaders();
+                for (int i = 0; i < FLOOD_TOKENS; i++) {
+                    event(wire, "{\"content\":\"" + floodToken(i) + "\"}", null);
+                    // About 8 MB/s: far above any model, yet a pace a reading client keeps up with.
+                    wire.pause(2);
+                }
+                finish(wire, "stop");
+            }
+            case OVERFLOW -> {
+                wire.streamHeaders();
+                for (int i = 0; i < OVERFLOW_TOKENS && !wire.exchange().closedByRelay.isDone(); i++) {
+                    event(wire, "{\"content\":\" o" + i + "\"}", null);
+                }
+                finish(wire, "stop");
             }
         }
     }

@@ -50,6 +50,11 @@ public final class StreamClient implements Closeable {
 
     public static StreamClient open(URL base, String method, String path, String accept, String contentType,
                                     byte[] content) throws IOException {
+        return open(base, method, path, accept, contentType, content, Map.of());
+    }
+
+    public static StreamClient open(URL base, String method, String path, String accept, String contentType,
+                                    byte[] content, Map<String, String> extraHeaders) throws IOException {
         Socket socket = new Socket(base.getHost(), base.getPort());
         socket.setTcpNoDelay(true);
         StreamClient client = new StreamClient(socket);
@@ -70,6 +75,7 @@ public final class StreamClient implements Closeable {
         if (content != null) {
             request.append("Content-Length: ").append(content.length).append("\r\n");
         }
+        extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         request.append("\r\n");
         OutputStream out = socket.getOutputStream();
         out.write(request.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package io.streamrelay.completions.boundary;
 
 import io.streamrelay.completions.control.ChatRequestReader;
+import io.streamrelay.completions.control.Cursor;
 import io.streamrelay.completions.control.TokenRelay;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,7 +20,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Server-Sent Events: GET for EventSource, POST for a whole conversation. */
+/** Server-Sent Events: GET for EventSource, POST for a whole conversation; either resumes with Last-Event-ID. */
 @Path("chat")
 public class ChatResource {
 
@@ -35,18 +36,36 @@ public class ChatResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void get(@QueryParam("prompt") String prompt, @QueryParam("model") String model,
+                    @HeaderParam("Last-Event-ID") String lastEventId,
                     @Context SseEventSink sink, @Context Sse sse) {
+        if (lastEventId != null) {
+            resume(lastEventId, sink, sse);
+            return;
+        }
         var request = reader.fromQuery(prompt, model);
         StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.start(request, new SseTokenSink(sink, sse));
+        relay.chat(request, new SseTokenSink(sink, sse));
     }
 
     @POST
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void post(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+                     @HeaderParam("Last-Event-ID") String lastEventId,
                      @Context SseEventSink sink, @Context Sse sse) throws IOException {
+        if (lastEventId != null) {
+            resume(lastEventId, sink, sse);
+            return;
+        }
         var request = reader.fromBody(contentType, body);
         StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.start(request, new SseTokenSink(sink, sse));
+        relay.chat(request, new SseTokenSink(sink, sse));
+    }
+
+    /** EventSource reconnects with the last id it saw: the same generation continues, it is not asked again. */
+    private void resume(String lastEventId, SseEventSink sink, Sse sse) {
+        Cursor cursor = Cursor.fromLastEventId(lastEventId);
+        relay.requireKnown(cursor.generation());
+        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
+        relay.resume(cursor, new SseTokenSink(sink, sse));
     }
 }

@@ -33,6 +33,11 @@ public final class NdjsonTokenSink implements TokenSink, WriteListener, AsyncLis
     }
 
     @Override
+    public void bind(String generation) {
+        // NDJSON lines carry seq only; the client knows which generation it asked for.
+    }
+
+    @Override
     public boolean isReady() {
         if (closed.get() || !out.isReady()) {
             return false;

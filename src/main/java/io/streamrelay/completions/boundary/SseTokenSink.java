@@ -24,12 +24,17 @@ public final class SseTokenSink implements TokenSink {
 
     private final SseEventSink sink;
     private final Sse sse;
-    /** Learnt from the start event, which always comes first; it prefixes every id. */
-    private String generation;
+    /** Prefixes every id: {@code <generation>:<seq>}. */
+    private volatile String generation;
 
     public SseTokenSink(SseEventSink sink, Sse sse) {
         this.sink = sink;
         this.sse = sse;
+    }
+
+    @Override
+    public void bind(String generation) {
+        this.generation = generation;
     }
 
     @Override
@@ -45,9 +50,6 @@ public final class SseTokenSink implements TokenSink {
     @Override
     public void write(List<StreamEvent> events) throws IOException {
         for (StreamEvent event : events) {
-            if (event instanceof StreamEvent.Start start) {
-                generation = start.generation();
-            }
             send(toSse(event));
         }
     }

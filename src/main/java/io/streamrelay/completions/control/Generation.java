@@ -1,21 +1,30 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.completions.entity.GenerationView;
 import io.streamrelay.completions.entity.StreamEvent;
+import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.scheduling.control.TaskQueue;
 import io.streamrelay.upstream.control.Upstream;
 import io.streamrelay.upstream.entity.ChatRequest;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * One generation from its start event to its one terminal event. It numbers events, owns the timers (heartbeat,
- * time to first token, payload idle, total duration) as one scheduled task at a time, and every way to an end
- * passes through {@link #end}, which releases the upstream and the timer exactly once.
+ * One generation from its start event to its one terminal event, and for a retention time after. It numbers the
+ * events and keeps them in a bounded replay log, so any number of followers can each receive every event once, in
+ * order, from their own cursor, also after a reconnect. It owns the timers (time to first token, payload idle,
+ * total duration, each follower's heartbeat, the grace period when nobody follows) as one scheduled task at a
+ * time, and every way to an end passes through {@link #end}, which releases the upstream and the timers once.
  */
 final class Generation implements Consumer<UpstreamEvent> {
+
+    enum Status { RUNNING, DONE, ERROR, CANCELLED }
 
     private static final Logger LOG = Logger.getLogger(Generation.class.getName());
     private static final long MS = 1_000_000L;
@@ -23,16 +32,24 @@ final class Generation implements Consumer<UpstreamEvent> {
     private final String id;
     private final ChatRequest request;
     private final RelaySettings.Timers timers;
+    private final RelaySettings.Replay replay;
     private final TaskQueue scheduler;
+    private final Executor writers;
+    private final int followerBuffer;
     private final Consumer<Generation> onEnd;
-    private Outbox outbox;
+    private final Consumer<Generation> onExpiry;
 
     private final Object lock = new Object();
+    private final List<StreamEvent> log = new ArrayList<>();
+    private final List<Follower> followers = new ArrayList<>();
+    private long logBytes;
     private long seq;
-    private boolean ended;
+    private Status status = Status.RUNNING;
+    private String model;
+    private StreamEvent terminal;
     private Upstream.UpstreamCall call;
     private TaskQueue.Scheduled timer;
-    private StreamEvent terminal;
+    private TaskQueue.Scheduled grace;
     private String finishReason;
     private Usage usage;
     private int relayedPieces;
@@ -41,40 +58,137 @@ final class Generation implements Consumer<UpstreamEvent> {
     private volatile long firstPayloadNanos;
     private volatile long lastPayloadNanos;
     private volatile boolean firstToken;
-    private int probesLeft;
-    private long probeAtNanos;
-    private long lastPingNanos;
 
-    Generation(String id, ChatRequest request, RelaySettings.Timers timers, TaskQueue scheduler,
-               Consumer<Generation> onEnd) {
+    Generation(String id, ChatRequest request, RelaySettings settings, TaskQueue scheduler, Executor writers,
+               Consumer<Generation> onEnd, Consumer<Generation> onExpiry) {
         this.id = id;
         this.request = request;
-        this.timers = timers;
+        this.timers = settings.timers();
+        this.replay = settings.replay();
         this.scheduler = scheduler;
+        this.writers = writers;
+        this.followerBuffer = settings.bufferEvents();
         this.onEnd = onEnd;
+        this.onExpiry = onExpiry;
     }
 
     String id() {
         return id;
     }
 
-    void start(Outbox outbox, Upstream upstream) {
-        this.outbox = outbox;
-        emit(new StreamEvent.Start(0, id, upstream.modelFor(request)));
+    /**
+     * Starts the upstream. Followers attached before (the chat endpoints attach theirs first) receive the start
+     * event now. A generation nobody follows yet (created by POST /api/generations) waits the grace period for
+     * its first follower; with a grace of 0 it runs until it ends or is cancelled.
+     */
+    void start(Upstream upstream) {
+        List<Follower> waiting;
         synchronized (lock) {
-            if (ended) {
-                return;
-            }
+            model = upstream.modelFor(request);
+            StreamEvent start = new StreamEvent.Start(0, id, model);
+            append(start);
+            waiting = List.copyOf(followers);
+            waiting.forEach(follower -> follower.offer(start));
             schedule(nextDeadline(System.nanoTime()));
+            if (followers.isEmpty() && replay.graceMs() > 0) {
+                startGrace();
+            }
         }
+        waiting.forEach(Follower::signal);
         Upstream.UpstreamCall started = upstream.open(request, this);
         synchronized (lock) {
-            if (!ended) {
+            if (status == Status.RUNNING) {
                 call = started;
                 return;
             }
         }
         started.cancel();
+    }
+
+    /**
+     * Adds a follower that receives every event after {@code after} (-1: all), then every live one. Replay and
+     * registration happen under one lock, so no event is missed or sent twice between the two.
+     */
+    Follower follow(TokenSink sink, long after) {
+        sink.bind(id);
+        Follower follower = new Follower(sink, writers, followerBuffer, this::unfollow);
+        synchronized (lock) {
+            for (StreamEvent event : log) {
+                if (event.seq() > after) {
+                    follower.offerReplay(event);
+                }
+            }
+            if (status == Status.RUNNING) {
+                followers.add(follower);
+                if (grace != null) {
+                    grace.cancel();
+                    grace = null;
+                }
+            }
+        }
+        follower.signal();
+        return follower;
+    }
+
+    /** A follower left (its client disconnected, or fell too far behind and was dropped). */
+    private void unfollow(Follower follower) {
+        boolean endNow = false;
+        synchronized (lock) {
+            if (followers.remove(follower) && followers.isEmpty() && status == Status.RUNNING) {
+                startGrace();
+                endNow = terminal != null;
+            }
+        }
+        if (endNow) {
+            end();
+        }
+    }
+
+    /**
+     * Nobody follows: the upstream keeps going for the grace period, for a client that reconnects; with a grace of
+     * 0 the ending is decided at once (the caller ends it). Called with the lock held.
+     */
+    private void startGrace() {
+        if (replay.graceMs() == 0) {
+            decide(new StreamEvent.Failure(seq + 1, "cancelled", "no client is following the generation", false));
+            return;
+        }
+        grace = scheduler.schedule(this::graceOver, replay.graceMs() * MS);
+    }
+
+    private void graceOver() {
+        synchronized (lock) {
+            if (!followers.isEmpty() || status != Status.RUNNING) {
+                return;
+            }
+            decide(new StreamEvent.Failure(seq + 1, "cancelled",
+                    "no client came back within " + replay.graceMs() + " ms", false));
+        }
+        end();
+    }
+
+    /** An explicit cancel: every follower is told, and the upstream stops. */
+    void cancel() {
+        synchronized (lock) {
+            decide(new StreamEvent.Failure(seq + 1, "cancelled", "the generation was cancelled", false));
+        }
+        end();
+    }
+
+    GenerationView view() {
+        synchronized (lock) {
+            StringBuilder text = new StringBuilder();
+            for (StreamEvent event : log) {
+                if (event instanceof StreamEvent.Token token) {
+                    text.append(token.text());
+                }
+            }
+            Usage known = usage;
+            if (terminal instanceof StreamEvent.Done done && status == Status.DONE) {
+                known = done.usage();
+            }
+            return new GenerationView(id, status.name().toLowerCase(), model, text.toString(), known);
+        }
     }
 
     @Override
@@ -107,20 +221,46 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     private void piece(String text, boolean reasoning) {
         firstToken = true;
-        boolean accepted;
+        List<Follower> live;
+        List<Follower> behind = null;
+        boolean tooLarge = false;
         synchronized (lock) {
-            if (ended || terminal != null) {
+            if (status != Status.RUNNING || terminal != null) {
                 return;
             }
-            relayedPieces++;
-            long next = ++seq;
-            accepted = outbox.offer(reasoning ? new StreamEvent.Reasoning(next, text) : new StreamEvent.Token(next, text));
+            StreamEvent event = reasoning ? new StreamEvent.Reasoning(seq + 1, text)
+                    : new StreamEvent.Token(seq + 1, text);
+            // One slot and some bytes stay free for the terminal event.
+            if (log.size() + 2 > replay.maxEvents() || logBytes + bytes(event) + 256 > replay.maxBytes()) {
+                decide(new StreamEvent.Failure(seq + 1, "too_large",
+                        "the answer outgrew the replay log's bound", false));
+                tooLarge = true;
+                live = List.of();
+            } else {
+                relayedPieces++;
+                append(event);
+                live = List.copyOf(followers);
+                for (Follower follower : live) {
+                    if (!follower.offer(event)) {
+                        if (behind == null) {
+                            behind = new ArrayList<>();
+                        }
+                        behind.add(follower);
+                    }
+                }
+            }
         }
-        if (!accepted) {
-            tooSlow();
+        if (tooLarge) {
+            end();
             return;
         }
-        outbox.signal();
+        for (Follower follower : live) {
+            follower.signal();
+        }
+        if (behind != null) {
+            // A slow follower alone is cut; it can resume from its last id.
+            behind.forEach(Follower::abandon);
+        }
     }
 
     private void finished(boolean doneMarker) {
@@ -145,55 +285,38 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     /** The first decided ending wins; called with the lock held. */
     private void decide(StreamEvent ending) {
-        if (!ended && terminal == null) {
+        if (status == Status.RUNNING && terminal == null) {
             terminal = ending;
         }
     }
 
-    /** The client left: nobody is listening, so there is nothing to write, only the upstream to stop. */
-    void clientGone() {
-        end();
-    }
-
-    private void tooSlow() {
-        LOG.fine(() -> "generation " + id + ": client fell more than its buffer behind; dropped");
-        outbox.abandon();
-    }
-
-    private void emit(StreamEvent event) {
-        boolean accepted;
-        synchronized (lock) {
-            if (ended || terminal != null) {
-                return;
-            }
-            accepted = outbox.offer(event);
-        }
-        if (accepted) {
-            outbox.signal();
-        } else {
-            tooSlow();
-        }
-    }
-
     /**
-     * The single exit: the first caller wins, offers the terminal event if one was set (none when the client is
-     * gone), and releases the timer and the upstream.
+     * The single exit: the first caller wins, logs the terminal event and hands it to every follower, and releases
+     * the timers and the upstream. The log stays for the retention time, for clients that reconnect late.
      */
     private void end() {
         Upstream.UpstreamCall running;
+        List<Follower> told;
         StreamEvent last;
         synchronized (lock) {
-            if (ended) {
+            if (status != Status.RUNNING || terminal == null) {
                 return;
             }
-            ended = true;
             last = terminal;
-            if (last != null) {
-                seq = last.seq();
-                outbox.offer(last);
+            status = last instanceof StreamEvent.Done ? Status.DONE
+                    : last instanceof StreamEvent.Failure failure && failure.code().equals("cancelled")
+                    ? Status.CANCELLED : Status.ERROR;
+            append(last);
+            told = List.copyOf(followers);
+            followers.clear();
+            for (Follower follower : told) {
+                follower.offer(last);
             }
             if (timer != null) {
                 timer.cancel();
+            }
+            if (grace != null) {
+                grace.cancel();
             }
             running = call;
             call = null;
@@ -202,20 +325,33 @@ final class Generation implements Consumer<UpstreamEvent> {
         if (running != null) {
             running.cancel();
         }
-        if (last != null) {
-            outbox.signal();
-        }
+        told.forEach(Follower::signal);
         onEnd.accept(this);
+        scheduler.schedule(() -> onExpiry.accept(this), replay.retentionMs() * MS);
         if (last instanceof StreamEvent.Failure failure) {
             LOG.fine(() -> "generation " + id + " ended: " + failure.code());
         }
     }
 
+    private void append(StreamEvent event) {
+        log.add(event);
+        logBytes += bytes(event);
+        seq = event.seq();
+    }
+
+    /** What an event costs in the log: its JSON length (chars) plus object overhead, a fair proxy for heap. */
+    private static long bytes(StreamEvent event) {
+        int text = event instanceof StreamEvent.Token t ? t.text().length()
+                : event instanceof StreamEvent.Reasoning r ? r.text().length() : 32;
+        return 64 + 2L * text;
+    }
+
     private void onTimer() {
         long now = System.nanoTime();
         boolean expired;
+        List<Follower> live;
         synchronized (lock) {
-            if (ended) {
+            if (status != Status.RUNNING) {
                 return;
             }
             if (now - startedNanos >= timers.maxDurationMs() * MS) {
@@ -230,34 +366,26 @@ final class Generation implements Consumer<UpstreamEvent> {
                         "the upstream stopped sending", true));
             }
             expired = terminal != null;
+            live = List.copyOf(followers);
         }
         if (expired) {
             end();
             return;
         }
-        if (probesLeft > 0 && outbox.lastOfferNanos() != lastPingNanos) {
-            // Something real was written since the heartbeat: that write probes the line just as well.
-            probesLeft = 0;
-        }
-        if (probesLeft > 0 && now >= probeAtNanos) {
-            probesLeft--;
-            probeAtNanos = now + probeGapNanos();
-            lastPingNanos = outbox.offerPing();
-        } else if (now - outbox.lastOfferNanos() >= timers.heartbeatMs() * MS) {
-            // A closed client is only noticed by the second or third write after it left (the first one merely
-            // draws the peer's reset), so a quiet stream follows each heartbeat with quick probes: a client
-            // that left is then found within two heartbeat intervals, not three or more.
-            probesLeft = timers.probes();
-            probeAtNanos = now + probeGapNanos();
-            lastPingNanos = outbox.offerPing();
+        long next = Long.MAX_VALUE;
+        for (Follower follower : live) {
+            next = Math.min(next, follower.heartbeat(now, timers.heartbeatMs() * MS, timers.probes(),
+                    probeGapNanos()));
         }
         synchronized (lock) {
-            if (!ended) {
-                schedule(nextDeadline(now));
+            if (status == Status.RUNNING) {
+                long deadline = nextDeadline(now);
+                schedule(Math.max(Math.min(deadline, next - now), MS));
             }
         }
     }
 
+    /** Nanoseconds until the next generation deadline; followers' heartbeats are added by the timer. */
     private long nextDeadline(long now) {
         long next = startedNanos + timers.maxDurationMs() * MS;
         if (!firstToken) {
@@ -266,10 +394,7 @@ final class Generation implements Consumer<UpstreamEvent> {
         if (firstPayloadNanos != 0) {
             next = Math.min(next, lastPayloadNanos + timers.idleMs() * MS);
         }
-        next = Math.min(next, Math.max(now, outbox.lastOfferNanos()) + timers.heartbeatMs() * MS);
-        if (probesLeft > 0) {
-            next = Math.min(next, probeAtNanos);
-        }
+        next = Math.min(next, now + timers.heartbeatMs() * MS);
         return Math.max(next - now, MS);
     }
 

@@ -44,6 +44,26 @@ public class RelaySettings {
     @ConfigProperty(name = "relay.request.max-message-chars")
     int maxMessageChars;
 
+    @Inject
+    @ConfigProperty(name = "relay.generations.grace-ms")
+    long graceMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.generations.retention-ms")
+    long retentionMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.generations.max-events")
+    int maxEvents;
+
+    @Inject
+    @ConfigProperty(name = "relay.generations.max-bytes")
+    long maxBytes;
+
+    public Replay replay() {
+        return new Replay(graceMs, retentionMs, maxEvents, maxBytes);
+    }
+
     public Timers timers() {
         return new Timers(heartbeatMs, heartbeatProbes, firstTokenTimeoutMs, idleTimeoutMs, maxDurationMs);
     }
@@ -62,6 +82,10 @@ public class RelaySettings {
 
     public int maxMessageChars() {
         return maxMessageChars;
+    }
+
+    /** How long a generation waits for a follower, how long it is kept after its end, and its log's bounds. */
+    public record Replay(long graceMs, long retentionMs, int maxEvents, long maxBytes) {
     }
 
     /** Every timer of a generation, in milliseconds. */

@@ -9,6 +9,9 @@ import java.util.List;
  */
 public interface TokenSink {
 
+    /** The generation this sink follows, told before any write: SSE ids name it, and a resumed client never sees start. */
+    void bind(String generation);
+
     /** True when {@link #write} can run now without blocking; when false, the sink calls its writable hook later. */
     boolean isReady();
 

@@ -58,7 +58,9 @@ class RelayIT {
                 "relay.heartbeat-ms", String.valueOf(HEARTBEAT_MS),
                 "relay.timeout.idle-ms", String.valueOf(IDLE_MS),
                 "relay.timeout.first-token-ms", "6000",
-                "relay.request.max-bytes", "65536"));
+                "relay.request.max-bytes", "65536",
+                // Issue 2's contract, tested here: a client that leaves stops the upstream at once.
+                "relay.generations.grace-ms", "0"));
     }
 
     @AfterAll

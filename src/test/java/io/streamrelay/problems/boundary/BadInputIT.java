@@ -1,10 +1,8 @@
 package io.streamrelay.problems.boundary;
 
 import io.streamrelay.testing.Deployments;
-import io.streamrelay.testing.Json;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
-import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -24,8 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.streamrelay.testing.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests refused before a stream starts get the same problem body from both transports. */
@@ -145,19 +143,5 @@ class BadInputIT {
                 .awaitEnd(10, TimeUnit.SECONDS);
         assertEquals(200, client.status());
         assertTrue(client.bodyText().contains("\"done\""), client.bodyText());
-    }
-
-    static void assertProblem(StreamClient client, int status, String code) throws Exception {
-        assertEquals(status, client.status(), client.bodyText());
-        assertTrue(client.header("Content-Type").startsWith("application/problem+json"),
-                client.header("Content-Type"));
-        JsonObject problem = Json.object(client.bodyText());
-        assertEquals(status, problem.getInt("status"));
-        assertEquals(code, problem.getString("code"));
-        assertEquals("urn:streamrelay:problem:" + code, problem.getString("type"));
-        assertFalse(problem.getString("title").isBlank());
-        String body = client.bodyText();
-        assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("jakarta."),
-                "internal details leaked: " + body);
     }
 }

@@ -10,33 +10,40 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client's bounded queue and its single writer. Events are offered in order from any thread and written by
- * one drain at a time; a drain takes everything queued, so a client that falls behind gets several events in
- * one write instead of a growing queue. A transport whose writes may block is drained on the executor, a
- * non-blocking one right on the thread that offered. The first failed write marks the client gone.
+ * One client following a generation: its bounded queue, its single writer and its heartbeat. Events are offered in
+ * order from any thread and written by one drain at a time; a drain takes everything queued, so a client that falls
+ * behind gets several events in one write instead of a growing queue. A transport whose writes may block is drained
+ * on the writers' queue, a non-blocking one right on the thread that offered. The first failed write marks the
+ * client gone.
  */
-final class Outbox {
+final class Follower {
 
-    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final Logger LOG = Logger.getLogger(Follower.class.getName());
     private static final int MAX_BATCH = 256;
 
     private final TokenSink sink;
-    private final Executor executor;
+    private final Executor writers;
     private final int capacity;
-    private final Runnable gone;
+    private final Consumer<Follower> gone;
     private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>();
     private final AtomicInteger pendingSignals = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminalWritten;
     private volatile long lastOfferNanos = System.nanoTime();
 
-    Outbox(TokenSink sink, Executor executor, int capacity, Runnable gone) {
+    // Heartbeat state, touched only by the generation's timer (one task at a time).
+    private int probesLeft;
+    private long probeAtNanos;
+    private long lastPingNanos;
+
+    Follower(TokenSink sink, Executor writers, int capacity, Consumer<Follower> gone) {
         this.sink = sink;
-        this.executor = executor;
+        this.writers = writers;
         this.capacity = capacity;
         this.gone = gone;
         sink.onGone(this::lost);
@@ -45,11 +52,23 @@ final class Outbox {
 
     /** Queues an event; false when the client is gone or so far behind that its bound is reached. */
     boolean offer(StreamEvent event) {
+        return offer(event, false);
+    }
+
+    /**
+     * Queues a replayed event, past the live bound if need be: the replay log is bounded itself, and a client that
+     * resumes must get all of it.
+     */
+    boolean offerReplay(StreamEvent event) {
+        return offer(event, true);
+    }
+
+    private boolean offer(StreamEvent event, boolean unbounded) {
         synchronized (queue) {
             if (closed.get()) {
                 return false;
             }
-            if (queue.size() >= capacity && !event.terminal()) {
+            if (!unbounded && queue.size() >= capacity && !event.terminal()) {
                 return false;
             }
             queue.add(event);
@@ -59,10 +78,29 @@ final class Outbox {
     }
 
     /**
-     * A ping only when nothing else is on its way: any write proves the line alive just as well.
-     * Returns the offer time it recorded, so the caller can tell later whether anything else followed it.
+     * Sends a ping if this client had nothing for a heartbeat interval, then quick probes: a departed client is only
+     * noticed by the second or third write after it left (the first one merely draws the peer's reset), so probes
+     * find it within two heartbeat intervals. Any real event cancels the probes: it probes the line just as well.
+     * Returns when this client next needs the timer.
      */
-    long offerPing() {
+    long heartbeat(long now, long intervalNanos, int probes, long probeGapNanos) {
+        if (probesLeft > 0 && lastOfferNanos != lastPingNanos) {
+            probesLeft = 0;
+        }
+        if (probesLeft > 0 && now >= probeAtNanos) {
+            probesLeft--;
+            probeAtNanos = now + probeGapNanos;
+            lastPingNanos = offerPing();
+        } else if (now - lastOfferNanos >= intervalNanos) {
+            probesLeft = probes;
+            probeAtNanos = now + probeGapNanos;
+            lastPingNanos = offerPing();
+        }
+        long next = Math.max(now, lastOfferNanos) + intervalNanos;
+        return probesLeft > 0 ? Math.min(next, probeAtNanos) : next;
+    }
+
+    private long offerPing() {
         synchronized (queue) {
             if (!queue.isEmpty()) {
                 return lastOfferNanos;
@@ -70,10 +108,6 @@ final class Outbox {
         }
         offer(new StreamEvent.Ping());
         signal();
-        return lastOfferNanos;
-    }
-
-    long lastOfferNanos() {
         return lastOfferNanos;
     }
 
@@ -88,7 +122,7 @@ final class Outbox {
         }
         if (sink.blocking()) {
             try {
-                executor.execute(this::drain);
+                writers.execute(this::drain);
             } catch (RejectedExecutionException shuttingDown) {
                 lost();
             }
@@ -97,7 +131,7 @@ final class Outbox {
         }
     }
 
-    /** The client is dropped without a terminal event: it left, or it fell too far behind. */
+    /** The client is dropped without a terminal event: it fell too far behind (it can resume). */
     void abandon() {
         lost();
     }
@@ -150,7 +184,7 @@ final class Outbox {
                 queue.clear();
             }
             sink.close();
-            gone.run();
+            gone.accept(this);
         }
     }
 }

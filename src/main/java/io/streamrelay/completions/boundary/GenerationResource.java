@@ -1,0 +1,98 @@
+package io.streamrelay.completions.boundary;
+
+import io.streamrelay.completions.control.ChatRequestReader;
+import io.streamrelay.completions.control.Cursor;
+import io.streamrelay.completions.control.TokenRelay;
+import io.streamrelay.completions.entity.GenerationView;
+import io.streamrelay.problems.entity.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Generations as resources: create one, follow it from any point (SSE), read its state, cancel it. */
+@Path("generations")
+public class GenerationResource {
+
+    @Inject
+    TokenRelay relay;
+
+    @Inject
+    ChatRequestReader reader;
+
+    @Context
+    HttpServletRequest request;
+
+    @Context
+    HttpServletResponse response;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+                           @Context UriInfo uri) throws IOException {
+        GenerationView view = relay.start(reader.fromBody(contentType, body));
+        return Response.created(uri.getAbsolutePathBuilder().path(view.id()).build())
+                .header("Cache-Control", "no-store")
+                .entity(json(view)).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response status(@PathParam("id") String id) {
+        return Response.ok(json(relay.view(id))).header("Cache-Control", "no-store").build();
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+                       @QueryParam("after") String after, @Context SseEventSink sink, @Context Sse sse) {
+        long from = cursor(id, lastEventId, after);
+        relay.requireKnown(id);
+        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
+        relay.follow(id, from, new SseTokenSink(sink, sse));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response cancel(@PathParam("id") String id) {
+        relay.cancel(id);
+        return Response.noContent().build();
+    }
+
+    /** Last-Event-ID (an EventSource reconnect) wins over ?after; it must name this generation. */
+    static long cursor(String id, String lastEventId, String after) {
+        if (lastEventId != null) {
+            Cursor cursor = Cursor.fromLastEventId(lastEventId);
+            if (!cursor.generation().equals(id)) {
+                throw new ProblemException(400, "invalid_last_event_id", "Malformed Last-Event-ID",
+                        "Last-Event-ID names another generation");
+            }
+            return cursor.after();
+        }
+        return Cursor.after(after);
+    }
+
+    private String json(GenerationView view) {
+        String root = request.getContextPath();
+        return view.json(root + "/api/generations/" + view.id() + "/events", root + "/ndjson/generations/" + view.id());
+    }
+}

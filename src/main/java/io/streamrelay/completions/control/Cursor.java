@@ -1,0 +1,34 @@
+package io.streamrelay.completions.control;
+
+import io.streamrelay.problems.entity.ProblemException;
+
+import java.util.regex.Pattern;
+
+/** Where a follower starts: after the event numbered {@code after} of a generation (-1: from its start). */
+public record Cursor(String generation, long after) {
+
+    private static final Pattern LAST_EVENT_ID = Pattern.compile("([A-Za-z0-9_-]{22}):(\\d{1,18})");
+    private static final Pattern AFTER = Pattern.compile("\\d{1,18}");
+
+    /** {@code <generation>:<seq>}, as the SSE ids say and EventSource sends back when it reconnects. */
+    public static Cursor fromLastEventId(String header) {
+        var match = header == null ? null : LAST_EVENT_ID.matcher(header);
+        if (match == null || !match.matches()) {
+            throw new ProblemException(400, "invalid_last_event_id", "Malformed Last-Event-ID",
+                    "Last-Event-ID must be <generation>:<seq>, as the stream's ids are");
+        }
+        return new Cursor(match.group(1), Long.parseLong(match.group(2)));
+    }
+
+    /** The {@code after} query parameter; absent means from the start. */
+    public static long after(String parameter) {
+        if (parameter == null) {
+            return -1;
+        }
+        if (!AFTER.matcher(parameter).matches()) {
+            throw new ProblemException(400, "invalid_after", "Malformed after",
+                    "'after' must be the seq of the last event received (a whole number)");
+        }
+        return Long.parseLong(parameter);
+    }
+}
