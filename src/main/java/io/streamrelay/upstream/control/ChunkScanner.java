@@ -65,11 +65,16 @@ final class ChunkScanner {
     /** Where an object sits decides which of its members matter. */
     private static final int TOP = 0;
     private static final int CHOICE = 1;
-    private static final int DELTA = 2;
-    private static final int USAGE = 3;
-    private static final int ERROR = 4;
+    private static final int USAGE = 2;
+    private static final int ERROR = 3;
 
-    private void object(int role) {
+    /** The value of one member: the handler must read (or skip) exactly that value. */
+    private interface Member {
+        void read(String key);
+    }
+
+    /** Reads an object, handing each member's value to the handler. */
+    private void members(Member member) {
         enter();
         expect('{');
         space();
@@ -78,51 +83,13 @@ final class ChunkScanner {
             leave();
             return;
         }
-        Integer index = null;
-        String choiceContent = null;
-        String choiceReasoning = null;
-        String choiceFinish = null;
         while (true) {
             space();
             String key = string();
             space();
             expect(':');
             space();
-            switch (role) {
-                case TOP -> top(key);
-                case CHOICE -> {
-                    switch (key) {
-                        case "index" -> index = (int) number();
-                        case "finish_reason" -> choiceFinish = stringOrNull();
-                        case "delta" -> {
-                            if (peek() == '{') {
-                                String[] texts = delta();
-                                choiceContent = texts[0];
-                                choiceReasoning = texts[1];
-                            } else {
-                                skip();
-                            }
-                        }
-                        default -> skip();
-                    }
-                }
-                case USAGE -> {
-                    switch (key) {
-                        case "prompt_tokens" -> promptTokens = (int) number();
-                        case "completion_tokens" -> completionTokens = (int) number();
-                        case "total_tokens" -> totalTokens = (int) number();
-                        default -> skip();
-                    }
-                }
-                case ERROR -> {
-                    if (key.equals("message") && peek() == '"') {
-                        errorMessage = string();
-                    } else {
-                        skip();
-                    }
-                }
-                default -> skip();
-            }
+            member.read(key);
             space();
             char next = next();
             if (next == '}') {
@@ -133,12 +100,54 @@ final class ChunkScanner {
             }
         }
         leave();
+    }
+
+    private void object(int role) {
+        switch (role) {
+            case TOP -> members(this::top);
+            case CHOICE -> choice();
+            case USAGE -> members(key -> {
+                switch (key) {
+                    case "prompt_tokens" -> promptTokens = (int) number();
+                    case "completion_tokens" -> completionTokens = (int) number();
+                    case "total_tokens" -> totalTokens = (int) number();
+                    default -> skip();
+                }
+            });
+            case ERROR -> members(key -> {
+                if (key.equals("message") && peek() == '"') {
+                    errorMessage = string();
+                } else {
+                    skip();
+                }
+            });
+            default -> members(key -> skip());
+        }
+    }
+
+    private void choice() {
+        Integer[] index = {null};
+        String[] texts = new String[3]; // content, reasoning, finish_reason
+        members(key -> {
+            switch (key) {
+                case "index" -> index[0] = (int) number();
+                case "finish_reason" -> texts[2] = stringOrNull();
+                case "delta" -> {
+                    if (peek() == '{') {
+                        delta(texts);
+                    } else {
+                        skip();
+                    }
+                }
+                default -> skip();
+            }
+        });
         // n > 1 is not relayed: the contract is one answer per generation, so only choice 0 counts.
-        if (role == CHOICE && !choiceTaken && (index == null || index == 0)) {
+        if (!choiceTaken && (index[0] == null || index[0] == 0)) {
             choiceTaken = true;
-            content = choiceContent;
-            reasoning = choiceReasoning;
-            finishReason = choiceFinish;
+            content = texts[0];
+            reasoning = texts[1];
+            finishReason = texts[2];
         }
     }
 
@@ -181,42 +190,19 @@ final class ChunkScanner {
         }
     }
 
-    /** content, then reasoning (DeepSeek reasoning_content, else Ollama reasoning). */
-    private String[] delta() {
-        enter();
-        expect('{');
-        String text = null;
-        String reasoningContent = null;
-        String reasoningPlain = null;
-        space();
-        if (peek() == '}') {
-            at++;
-            leave();
-            return new String[]{null, null};
-        }
-        while (true) {
-            space();
-            String key = string();
-            space();
-            expect(':');
-            space();
+    /** content, then reasoning (DeepSeek reasoning_content, else Ollama reasoning), into texts[0] and texts[1]. */
+    private void delta(String[] texts) {
+        String[] reasoningContent = {null};
+        String[] reasoningPlain = {null};
+        members(key -> {
             switch (key) {
-                case "content" -> text = stringOrNull();
-                case "reasoning_content" -> reasoningContent = stringOrNull();
-                case "reasoning" -> reasoningPlain = stringOrNull();
+                case "content" -> texts[0] = stringOrNull();
+                case "reasoning_content" -> reasoningContent[0] = stringOrNull();
+                case "reasoning" -> reasoningPlain[0] = stringOrNull();
                 default -> skip();
             }
-            space();
-            char next = next();
-            if (next == '}') {
-                break;
-            }
-            if (next != ',') {
-                throw malformed("expected , or }");
-            }
-        }
-        leave();
-        return new String[]{text, reasoningContent != null ? reasoningContent : reasoningPlain};
+        });
+        texts[1] = reasoningContent[0] != null ? reasoningContent[0] : reasoningPlain[0];
     }
 
     private void array(int role) {
