@@ -4,9 +4,10 @@
 //   import { streamChat } from 'https://relay.example.com/js/streamrelay.js';
 //   for await (const event of streamChat({ messages, transport: 'ndjson', signal })) { ... }
 //
-// The iterator yields `start`, `token`, `reasoning` and finally `done`, then ends. Anything that is not a whole
-// answer throws instead of ending quietly: an `error` event, a refused request (its problem+json is read), a
-// connection that ends before `done`. Stopping through the AbortSignal throws the signal's AbortError.
+// The iterator yields `start`, `token`, `reasoning` and finally `done`, then ends. A dropped connection is resumed
+// after the last event received (the relay keeps the generation), up to five times in a row. Anything that is not a
+// whole answer throws instead of ending quietly: an `error` event, a refused request (its problem+json is read), a
+// connection that could not be resumed. Stopping through the AbortSignal throws the signal's AbortError.
 
 import { EventStreamParser } from './event-stream.js';
 import { NdjsonParser } from './ndjson.js';
@@ -40,6 +41,8 @@ export class StreamRelayError extends Error {
  *   stops at once instead of waiting out the relay's reconnect grace period.
  * - `baseUrl`: where the relay is; defaults to the relay this module was loaded from.
  * - `fetch`, `EventSource`: replacements for the globals (tests, instrumentation); `EventSource: null` never uses it.
+ * - `resume`: `true` (default) comes back after a dropped connection, from the last event received, without asking
+ *   the model again; `false` reports the drop as an error at once.
  *
  * A bare `prompt` over SSE goes through the browser's EventSource (a GET is enough); everything else is a POST
  * read through fetch. Leaving the loop early (break, throw) closes the connection too.
@@ -60,13 +63,13 @@ export function streamChat(options = {}) {
     const url = new URL(transport.path, base);
     url.searchParams.set('prompt', options.prompt);
     if (options.model !== undefined) url.searchParams.set('model', options.model);
-    return viaEventSource(url, EventSourceImpl, options.signal, base, options.fetch);
+    return viaEventSource(url, EventSourceImpl, options.signal, base, options.fetch, options.resume ?? true);
   }
   return viaFetch(new URL(transport.path, base), transport, requestBody(options), options, base);
 }
 
 /**
- * Leaving without a terminal event (abort, an early break, a broken connection this module does not resume) means
+ * Leaving without a terminal event (abort, an early break, a connection that could not be resumed) means
  * nobody will read the rest: the relay would otherwise keep the upstream running through its grace period,
  * waiting for a reconnect that will not come.
  */
@@ -95,68 +98,107 @@ function requestBody({ messages, prompt, model, temperature, maxTokens }) {
   return JSON.stringify(body);
 }
 
-async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = globalThis.fetch }, base) {
+/** Reconnects after a dropped connection before giving up; each resume starts after the last event received. */
+const RESUME_ATTEMPTS = 5;
+
+async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = globalThis.fetch, resume = true },
+    base) {
   signal?.throwIfAborted();
   let generation;
+  let lastSeq = -1;
   let ended = false;
-  // Our own controller, so that leaving the loop early closes the connection even without a caller's signal.
-  const connection = new AbortController();
-  const onAbort = () => connection.abort(signal.reason);
+  let failures = 0;
+  let request = {
+    url,
+    init: { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: transport.mediaType }, body },
+  };
+  // Our own controller per connection, so that leaving the loop early closes it even without a caller's signal.
+  let connection;
+  const onAbort = () => connection?.abort(signal.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+
+  // A dropped connection is not the end of the answer: the relay keeps the generation, so come back after the
+  // last event received (?after= needs no CORS preflight, unlike a Last-Event-ID header).
+  const resumeOrThrow = async (error) => {
+    if (signal?.aborted) throw signal.reason;
+    if (!resume || generation === undefined || failures >= RESUME_ATTEMPTS) throw error;
+    failures += 1;
+    await pause(Math.min(2000, 100 * 2 ** failures), signal);
+    const path = transport === TRANSPORTS.sse
+        ? `api/generations/${encodeURIComponent(generation)}/events?after=${lastSeq}`
+        : `ndjson/generations/${encodeURIComponent(generation)}?after=${lastSeq}`;
+    request = { url: new URL(path, base), init: { method: 'GET', headers: { Accept: transport.mediaType } } };
+  };
+
   try {
-    let response;
-    try {
-      response = await fetchImpl(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: transport.mediaType },
-        body,
-        cache: 'no-store',
-        signal: connection.signal,
-      });
-    } catch (e) {
-      throw signal?.aborted ? signal.reason : new StreamRelayError('network_error',
-          'the relay could not be reached', { retryable: true, cause: e });
-    }
-    if (!response.ok) {
-      throw await refusal(response);
-    }
-    const contentType = response.headers.get('Content-Type') ?? '';
-    if (!contentType.toLowerCase().startsWith(transport.mediaType) || !response.body) {
-      // A proxy's login page or error page answers 200 too; it is not an answer.
-      throw new StreamRelayError('bad_stream', `expected ${transport.mediaType}, got ${contentType || 'no body'}`);
-    }
-    const parser = transport.parser();
-    const reader = response.body.getReader();
-    while (true) {
-      let read;
+    connect: while (true) {
+      connection = new AbortController();
+      let response;
       try {
-        read = await reader.read();
+        response = await fetchImpl(request.url, { ...request.init, cache: 'no-store', signal: connection.signal });
       } catch (e) {
-        throw signal?.aborted ? signal.reason : new StreamRelayError('connection_lost',
-            'the connection broke before the answer was complete', { retryable: true, cause: e });
+        await resumeOrThrow(new StreamRelayError('network_error', 'the relay could not be reached',
+            { retryable: true, cause: e }));
+        continue;
       }
-      for (const item of parse(parser, read)) {
-        const event = transport === TRANSPORTS.sse ? fromSse(item) : item;
-        if (event.type === 'ping') continue;
-        if (event.type === 'start') generation = event.generation;
-        if (event.type === 'error') {
-          ended = true;
-          throw failure(event);
+      if (!response.ok) {
+        throw await refusal(response);
+      }
+      const contentType = response.headers.get('Content-Type') ?? '';
+      if (!contentType.toLowerCase().startsWith(transport.mediaType) || !response.body) {
+        // A proxy's login page or error page answers 200 too; it is not an answer.
+        throw new StreamRelayError('bad_stream', `expected ${transport.mediaType}, got ${contentType || 'no body'}`);
+      }
+      const parser = transport.parser();
+      const reader = response.body.getReader();
+      while (true) {
+        let read;
+        try {
+          read = await reader.read();
+        } catch (e) {
+          await resumeOrThrow(new StreamRelayError('connection_lost',
+              'the connection broke before the answer was complete', { retryable: true, cause: e }));
+          continue connect;
         }
-        if (event.type === 'done') ended = true;
-        yield event;
-        if (event.type === 'done') return;
-      }
-      if (read.done) {
-        throw new StreamRelayError('connection_ended', 'the stream ended before the answer was complete',
-            { retryable: true });
+        for (const item of parse(parser, read)) {
+          const event = transport === TRANSPORTS.sse ? fromSse(item) : item;
+          if (event.type === 'ping') continue;
+          if (typeof event.seq === 'number') {
+            if (event.seq <= lastSeq) continue; // already delivered before a reconnect
+            lastSeq = event.seq;
+          }
+          failures = 0;
+          if (event.type === 'start') generation = event.generation;
+          if (event.type === 'error') {
+            ended = true;
+            throw failure(event);
+          }
+          if (event.type === 'done') ended = true;
+          yield event;
+          if (event.type === 'done') return;
+        }
+        if (read.done) {
+          await resumeOrThrow(new StreamRelayError('connection_ended',
+              'the stream ended before the answer was complete', { retryable: true }));
+          continue connect;
+        }
       }
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    connection.abort();
+    connection?.abort();
     if (!ended) cancelGeneration(base, generation, fetchImpl);
   }
+}
+
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
 }
 
 function parse(parser, read) {
@@ -199,10 +241,12 @@ async function refusal(response) {
 
 const NAMED_EVENTS = ['start', 'token', 'reasoning', 'done', 'error'];
 
-async function* viaEventSource(url, EventSourceImpl, signal, base, fetchImpl) {
+async function* viaEventSource(url, EventSourceImpl, signal, base, fetchImpl, resume) {
   signal?.throwIfAborted();
   let generation;
   let ended = false;
+  let lastSeq = -1;
+  let reconnects = 0;
   const queue = [];
   let wake = () => {};
   const put = (item) => {
@@ -227,8 +271,14 @@ async function* viaEventSource(url, EventSourceImpl, signal, base, fetchImpl) {
       }
       const item = queue.shift();
       if (item.abort !== undefined) throw item.abort;
+      if (item.broken !== undefined && item.broken === 0 && resume && generation !== undefined
+          && reconnects < RESUME_ATTEMPTS) {
+        // CONNECTING: the browser reconnects by itself with Last-Event-ID, and the relay resumes the same
+        // generation after that event instead of asking the model again.
+        reconnects += 1;
+        continue;
+      }
       if (item.broken !== undefined) {
-        // Left alone, EventSource would reconnect and the relay would start the answer again from nothing.
         throw item.broken === 2
             ? new StreamRelayError('refused', 'the relay refused the request (EventSource cannot read why;'
                 + ' POST the messages to see the problem)')
@@ -236,6 +286,11 @@ async function* viaEventSource(url, EventSourceImpl, signal, base, fetchImpl) {
                 { retryable: true });
       }
       const event = fromSse(item.message);
+      if (typeof event.seq === 'number') {
+        if (event.seq <= lastSeq) continue;
+        lastSeq = event.seq;
+      }
+      reconnects = 0;
       if (event.type === 'start') generation = event.generation;
       if (event.type === 'error' || event.type === 'done') {
         ended = true;

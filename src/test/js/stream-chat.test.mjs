@@ -101,17 +101,51 @@ for (const [transport, line, contentType] of [['sse', sse, 'text/event-stream'],
 
   test(`${transport}: a stream that ends without a terminal event is an error, not a shorter answer`, async () => {
     const { fetch } = fakeFetch([line('start', 0, START), line('token', 1, { text: 'One' })], { contentType });
-    const { events, error } = await collect(streamChat({ messages: [], transport, baseUrl: BASE, fetch }));
+    const { events, error } = await collect(streamChat({ messages: [], transport, baseUrl: BASE, fetch,
+      resume: false }));
     assert.equal(events.length, 2);
     assert.equal(error?.code, 'connection_ended');
     assert.equal(error.retryable, true);
   });
 
-  test(`${transport}: a connection that breaks mid-answer is an error`, async () => {
+  test(`${transport}: a connection that breaks mid-answer is an error when resuming is off`, async () => {
     const { fetch } = fakeFetch([line('start', 0, START), new TypeError('network error')], { contentType });
-    const { error } = await collect(streamChat({ messages: [], transport, baseUrl: BASE, fetch }));
+    const { error } = await collect(streamChat({ messages: [], transport, baseUrl: BASE, fetch, resume: false }));
     assert.equal(error?.code, 'connection_lost');
     assert.equal(error.cause.message, 'network error');
+  });
+
+  test(`${transport}: a dropped connection resumes after the last event, without repeats or a new answer`,
+    async () => {
+      const first = fakeFetch([line('start', 0, START), line('token', 1, { text: 'One' }),
+        new TypeError('network error')], { contentType });
+      // The resumed stream repeats an event the client already had: it must not be delivered twice.
+      const second = fakeFetch([line('token', 1, { text: 'One' }), line('token', 2, { text: ' two' }),
+        line('done', 3, DONE)], { contentType });
+      const calls = [];
+      const fetch = (url, init) => {
+        calls.push({ url: String(url), method: init.method ?? 'POST' });
+        return calls.length === 1 ? first.fetch(url, init) : second.fetch(url, init);
+      };
+      const { events, error } = await collect(streamChat({ messages: [], transport, baseUrl: BASE, fetch }));
+      assert.equal(error, undefined);
+      assert.deepEqual(events.map((e) => e.seq), [0, 1, 2, 3]);
+      assert.equal(events.filter((e) => e.type === 'token').map((e) => e.text).join(''), 'One two');
+      assert.equal(calls.length, 2, 'one resume, no DELETE: the answer completed');
+      assert.equal(calls[1].method, 'GET');
+      assert.equal(calls[1].url, transport === 'sse' ? 'http://relay.test/ctx/api/generations/g1/events?after=1'
+        : 'http://relay.test/ctx/ndjson/generations/g1?after=1');
+    });
+
+  test(`${transport}: a generation that cannot be resumed ends with the relay's refusal`, async () => {
+    const first = fakeFetch([line('start', 0, START), new TypeError('network error')], { contentType });
+    const gone = fakeFetch([JSON.stringify({ status: 404, code: 'unknown_generation', title: 'Unknown generation' })],
+      { status: 404, contentType: 'application/problem+json' });
+    let n = 0;
+    const fetch = (url, init) => (++n === 1 ? first.fetch(url, init) : gone.fetch(url, init));
+    const { error } = await collect(streamChat({ messages: [], transport, baseUrl: BASE, fetch }));
+    assert.equal(error?.code, 'unknown_generation');
+    assert.equal(error.status, 404);
   });
 
   test(`${transport}: a refused request throws with its problem+json`, async () => {
@@ -243,14 +277,36 @@ test('a bare prompt over SSE uses EventSource with a GET and closes it before ha
   assert.equal((await iterator.next()).done, true);
 });
 
-test('EventSource: a dropped connection is an error and is never left to reconnect', async () => {
+test('EventSource: a dropped connection is left to the browser, whose reconnect resumes without repeats', async () => {
+  const { events, error } = await collect((async function* () {
+    const iterator = streamChat({ prompt: 'p', baseUrl: BASE, EventSource: FakeEventSource });
+    const pending = iterator.next();
+    await nextTick();
+    const source = FakeEventSource.last;
+    source.emit('start', { seq: 0, ...START });
+    yield (await pending).value;
+    const rest = iterator.next();
+    await nextTick();
+    source.emit('token', { seq: 1, text: 'a' });
+    source.fail(0); // CONNECTING: the browser reconnects with Last-Event-ID, and the relay resumes after it
+    source.emit('token', { seq: 1, text: 'a' }); // a repeat must not be delivered twice
+    source.emit('token', { seq: 2, text: 'b' });
+    source.emit('done', { seq: 3, ...DONE });
+    yield (await rest).value;
+    yield* { [Symbol.asyncIterator]: () => iterator };
+  })());
+  assert.equal(error, undefined);
+  assert.deepEqual(events.map((e) => e.seq), [0, 1, 2, 3]);
+});
+
+test('EventSource: reconnects that keep failing end as an error and close it', async () => {
   const { events, error } = await collect((async function* () {
     const iterator = streamChat({ prompt: 'p', baseUrl: BASE, EventSource: FakeEventSource });
     const pending = iterator.next();
     await nextTick();
     FakeEventSource.last.emit('start', { seq: 0, ...START });
     yield (await pending).value;
-    FakeEventSource.last.fail(0); // CONNECTING: the browser would retry by itself
+    for (let i = 0; i < 6; i++) FakeEventSource.last.fail(0);
     yield* { [Symbol.asyncIterator]: () => iterator };
   })());
   assert.equal(events.length, 1);

@@ -41,6 +41,7 @@ public final class ScriptedUpstream implements Closeable {
     private final BlockingQueue<Exchange> exchanges = new LinkedBlockingQueue<>();
     private final Map<String, Exchange> byPrompt = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     public ScriptedUpstream() throws IOException {
         server = new ServerSocket();
@@ -66,6 +67,12 @@ public final class ScriptedUpstream implements Closeable {
             }
         }
         throw new AssertionError("the upstream never received a request for: " + prompt);
+    }
+
+    /** How often the model was asked this exact prompt: a resume must never ask again. */
+    public int requestsFor(String prompt) {
+        AtomicInteger count = requests.get(prompt);
+        return count == null ? 0 : count.get();
     }
 
     public int openConnections() {
@@ -94,6 +101,7 @@ public final class ScriptedUpstream implements Closeable {
             }
             Exchange exchange = new Exchange(request);
             byPrompt.put(exchange.prompt(), exchange);
+            requests.computeIfAbsent(exchange.prompt(), p -> new AtomicInteger()).incrementAndGet();
             exchanges.add(exchange);
             // The relay sends nothing more on this connection, so a read that ends means it closed the socket.
             threads.execute(() -> watchClose(in, exchange));

@@ -2,6 +2,7 @@ package io.streamrelay.page.boundary;
 
 import com.sun.net.httpserver.HttpServer;
 import io.streamrelay.page.boundary.ChatPage.Snapshot;
+import io.streamrelay.testing.CuttingProxy;
 import io.streamrelay.testing.Chromium;
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
@@ -136,6 +137,23 @@ class PageIT {
         System.out.printf("[measure] %s in Chromium: time to first token %s ms, %s tokens/s (upstream paces %d ms"
                         + " per token), %d intermediate renderings seen%n", transport, done.ttftMs(),
                 done.tokensPerSecond(), Script.SLOW_INTERVAL_MS, seenWhileStreaming.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void droppedConnectionResumesByItselfWithoutAskingTheModelAgain(Transport transport) throws Exception {
+        try (CuttingProxy proxy = new CuttingProxy(base)) {
+            ChatPage page = new ChatPage(browser, proxy.url()).open("").use(transport);
+            String prompt = Script.SLOW.prompt(UUID.randomUUID().toString());
+            page.ask(prompt);
+            page.until(ignored -> page.answer() != null && page.answer().text().contains(" t4"));
+            int cut = proxy.cutAll();
+            Snapshot done = page.awaitAnswer("done", "error", "stopped");
+            assertTrue(cut > 0, "the stream's connection went through the proxy and was cut");
+            assertEquals("done", done.state(), "resumed, not failed: " + done.text());
+            assertEquals(Script.slowText(), done.text(), "every token once, in order");
+            assertEquals(1, upstream.requestsFor(prompt), "the model was asked once: the relay resumed it");
+        }
     }
 
     @ParameterizedTest
