@@ -39,25 +39,64 @@ public final class EventStreamParser {
     /** @throws IllegalStateException when a line grows past the bound (a broken or hostile upstream) */
     public void feed(ByteBuffer buffer) {
         while (buffer.hasRemaining()) {
-            byte b = buffer.get();
-            if (atStart && skipBom(b)) {
+            if (atStart) {
+                byte b = buffer.get();
+                if (!skipBom(b)) {
+                    lineByte(b);
+                }
                 continue;
             }
             if (afterCr) {
                 afterCr = false;
-                if (b == LF) {
+                if (buffer.get(buffer.position()) == LF) {
+                    buffer.get();
                     continue;
                 }
             }
-            if (b == CR) {
-                afterCr = true;
-                endLine();
-            } else if (b == LF) {
-                endLine();
-            } else {
-                append(b);
+            // Copy the run up to the next line end in one go: most reads hold whole lines of plain bytes.
+            int from = buffer.position();
+            int end = buffer.limit();
+            int at = from;
+            while (at < end) {
+                byte b = buffer.get(at);
+                if (b == CR || b == LF) {
+                    break;
+                }
+                at++;
+            }
+            appendRun(buffer, from, at - from);
+            buffer.position(at);
+            if (at < end) {
+                lineByte(buffer.get());
             }
         }
+    }
+
+    private void lineByte(byte b) {
+        if (b == CR) {
+            afterCr = true;
+            endLine();
+        } else if (b == LF) {
+            endLine();
+        } else {
+            append(b);
+        }
+    }
+
+    private void appendRun(ByteBuffer buffer, int from, int length) {
+        if (length == 0) {
+            return;
+        }
+        if (lineLength + length > maxLineBytes) {
+            throw new IllegalStateException("event-stream line longer than " + maxLineBytes + " bytes");
+        }
+        if (lineLength + length > line.length) {
+            byte[] grown = new byte[Math.min(maxLineBytes, Math.max(line.length * 2, lineLength + length))];
+            System.arraycopy(line, 0, grown, 0, lineLength);
+            line = grown;
+        }
+        buffer.get(from, line, lineLength, length);
+        lineLength += length;
     }
 
     private boolean skipBom(byte b) {
