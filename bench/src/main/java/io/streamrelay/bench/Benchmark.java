@@ -57,7 +57,13 @@ public final class Benchmark {
         Path micro = Path.of(option("micro", "target/payara-micro.jar"));
         Path war = Path.of(option("war", "target/streamrelay.war"));
         Path preboot = Path.of(option("preboot", "server-config/pre-boot-commands.asadmin"));
-        List<String> jvm = Arrays.stream(option("jvm", "").split(" ")).filter(s -> !s.isBlank()).toList();
+        List<String> jvm = new java.util.ArrayList<>();
+        // The relay's JVM options, as the run command passes them.
+        Path jvmOptions = Path.of(option("jvm-options", "server-config/jvm.options"));
+        if (Files.exists(jvmOptions)) {
+            jvm.add("@" + jvmOptions.toAbsolutePath());
+        }
+        Arrays.stream(option("jvm", "").split(" ")).filter(s -> !s.isBlank()).forEach(jvm::add);
 
         header();
         if (scenarios.contains("paced") || scenarios.contains("saturating") || scenarios.contains("slow")) {
