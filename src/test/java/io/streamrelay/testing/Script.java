@@ -11,7 +11,7 @@ import java.util.List;
  */
 public enum Script {
     NORMAL, KEEPALIVE, REASONING, UTF8, CRLF, HTTP429, HTTP500, HTTP401, MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL,
-    SLOW, ENDLESS, SILENT, XSS, PACED, FLOOD, OVERFLOW;
+    SLOW, ENDLESS, SILENT, XSS, PACED, FLOOD, OVERFLOW, LONG;
 
     public static final List<String> NORMAL_TOKENS =
             List.of("Hello", ",", " world", "!", " How", " can", " I", " help", " you", " today", "?");
@@ -29,6 +29,8 @@ public enum Script {
     /** Slow-follower tests: about 16 MB, more than a socket and the container's write queue hold for a non-reader. */
     public static final int FLOOD_TOKENS = 1000;
     public static final int FLOOD_TOKEN_CHARS = 16 * 1024;
+    /** Longer than the container's default async timeout (30 s on Payara), one token a second. */
+    public static final int LONG_TOKENS = 33;
     /** More events than the test deployment's replay log may hold. */
     public static final int OVERFLOW_TOKENS = 3000;
     public static final long SLOW_INTERVAL_MS = 100;
@@ -205,6 +207,15 @@ public enum Script {
                     event(wire, "{\"content\":\"" + floodToken(i) + "\"}", null);
                     // About 8 MB/s: far above any model, yet a pace a reading client keeps up with.
                     wire.pause(2);
+                }
+                finish(wire, "stop");
+            }
+            case LONG -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                for (int i = 0; i < LONG_TOKENS; i++) {
+                    wire.pause(1000);
+                    event(wire, "{\"content\":\" s" + i + "\"}", null);
                 }
                 finish(wire, "stop");
             }

@@ -300,6 +300,20 @@ class RelayIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void streamsOutliveTheContainersThirtySecondAsyncTimeout() throws Exception {
+        // Both transports at once: the test costs the 33 s once.
+        StreamClient sse = postPrompt(Transport.SSE, Script.LONG.prompt(UUID.randomUUID().toString()));
+        StreamClient ndjson = postPrompt(Transport.NDJSON, Script.LONG.prompt(UUID.randomUUID().toString()));
+        for (var stream : List.of(Map.entry(Transport.SSE, sse), Map.entry(Transport.NDJSON, ndjson))) {
+            List<Received> events = stream.getKey().events(stream.getValue().awaitEnd(60, TimeUnit.SECONDS).lines());
+            assertEquals("done", last(events).type(), stream.getKey() + " was cut: " + last(events));
+            assertEquals(Script.LONG_TOKENS, events.size() - 2);
+            long seconds = (last(events).nanos() - events.get(0).nanos()) / 1_000_000_000;
+            assertTrue(seconds >= 32, stream.getKey() + " lasted " + seconds + " s");
+        }
+    }
+
     private List<Received> run(Transport transport, Script script) throws Exception {
         StreamClient client = postPrompt(transport, script.prompt(UUID.randomUUID().toString()))
                 .awaitEnd(20, TimeUnit.SECONDS);
