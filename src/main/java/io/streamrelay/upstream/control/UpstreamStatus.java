@@ -9,6 +9,10 @@ final class UpstreamStatus {
     }
 
     static UpstreamEvent.Failure failure(int status, String upstreamMessage) {
+        return failure(status, upstreamMessage, -1);
+    }
+
+    static UpstreamEvent.Failure failure(int status, String upstreamMessage, long retryAfterMs) {
         String code = switch (status) {
             case 400 -> "upstream_bad_request";
             case 401 -> "upstream_unauthorized";
@@ -25,6 +29,27 @@ final class UpstreamStatus {
         boolean retryable = status == 429 || status >= 500;
         String message = "upstream answered HTTP " + status
                 + (upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + upstreamMessage);
-        return new UpstreamEvent.Failure(code, message, retryable);
+        return new UpstreamEvent.Failure(code, message, retryable, status, retryAfterMs);
+    }
+
+    /**
+     * Retry-After in milliseconds: delay-seconds or an HTTP date (RFC 9110); -1 when absent or unreadable. A date
+     * in the past means now.
+     */
+    static long retryAfterMs(String header, long nowMillis) {
+        if (header == null || header.isBlank()) {
+            return -1;
+        }
+        String value = header.strip();
+        if (value.matches("\\d{1,9}")) {
+            return Long.parseLong(value) * 1000;
+        }
+        try {
+            long at = java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant().toEpochMilli();
+            return Math.max(0, at - nowMillis);
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return -1;
+        }
     }
 }
