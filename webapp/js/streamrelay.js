@@ -38,6 +38,8 @@ export class StreamRelayError extends Error {
  * - `model`, `temperature`, `maxTokens`: passed to the relay when set.
  * - `signal`: an AbortSignal; aborting closes the connection and cancels the generation (DELETE), so the upstream
  *   stops at once instead of waiting out the relay's reconnect grace period.
+ * - `key`: the relay's gateway key, sent as `Authorization: Bearer <key>` (then never over EventSource, which
+ *   cannot send headers).
  * - `baseUrl`: where the relay is; defaults to the relay this module was loaded from.
  * - `fetch`, `EventSource`: replacements for the globals (tests, instrumentation); `EventSource: null` never uses it.
  *
@@ -55,7 +57,7 @@ export function streamChat(options = {}) {
   const base = relayBase(options.baseUrl);
   const EventSourceImpl = options.EventSource === undefined ? globalThis.EventSource : options.EventSource;
   const getIsEnough = options.messages === undefined && options.temperature === undefined
-      && options.maxTokens === undefined;
+      && options.maxTokens === undefined && options.key === undefined;
   if (transport === TRANSPORTS.sse && getIsEnough && EventSourceImpl) {
     const url = new URL(transport.path, base);
     url.searchParams.set('prompt', options.prompt);
@@ -70,14 +72,18 @@ export function streamChat(options = {}) {
  * nobody will read the rest: the relay would otherwise keep the upstream running through its grace period,
  * waiting for a reconnect that will not come.
  */
-function cancelGeneration(base, generation, fetchImpl = globalThis.fetch) {
+function cancelGeneration(base, generation, fetchImpl = globalThis.fetch, key = undefined) {
   if (!generation || !fetchImpl) return;
   try {
     Promise.resolve(fetchImpl(new URL(`api/generations/${encodeURIComponent(generation)}`, base),
-        { method: 'DELETE', keepalive: true })).catch(() => {});
+        { method: 'DELETE', keepalive: true, headers: authorization(key) })).catch(() => {});
   } catch {
     // Best effort: the relay's grace period still ends it.
   }
+}
+
+function authorization(key) {
+  return key === undefined ? {} : { Authorization: `Bearer ${key}` };
 }
 
 function relayBase(baseUrl) {
@@ -95,7 +101,7 @@ function requestBody({ messages, prompt, model, temperature, maxTokens }) {
   return JSON.stringify(body);
 }
 
-async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = globalThis.fetch }, base) {
+async function* viaFetch(url, transport, body, { signal, key, fetch: fetchImpl = globalThis.fetch }, base) {
   signal?.throwIfAborted();
   let generation;
   let ended = false;
@@ -108,7 +114,7 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
     try {
       response = await fetchImpl(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: transport.mediaType },
+        headers: { 'Content-Type': 'application/json', Accept: transport.mediaType, ...authorization(key) },
         body,
         cache: 'no-store',
         signal: connection.signal,
@@ -155,7 +161,7 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
   } finally {
     signal?.removeEventListener('abort', onAbort);
     connection.abort();
-    if (!ended) cancelGeneration(base, generation, fetchImpl);
+    if (!ended) cancelGeneration(base, generation, fetchImpl, key);
   }
 }
 
