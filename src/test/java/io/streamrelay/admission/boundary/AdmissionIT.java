@@ -180,6 +180,8 @@ class AdmissionIT {
         // One request more every 60/20 = 3 s.
         int retryAfter = Integer.parseInt(refused.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 60 / REQUESTS_PER_MINUTE, "Retry-After " + retryAfter);
+        System.out.println("[figure] request " + (REQUESTS_PER_MINUTE + 1) + " in a minute: 429 rate_limited,"
+                + " Retry-After: " + retryAfter);
         StreamClient stream = chat(Transport.NDJSON, "rate", Script.NORMAL.prompt(uuid()));
         assertProblem(stream.awaitEnd(10, TimeUnit.SECONDS), 429, "rate_limited");
         // Another key is not affected.
@@ -258,6 +260,7 @@ class AdmissionIT {
         assertProblem(refused, 429, "token_limit");
         int retryAfter = Integer.parseInt(refused.header("Retry-After"));
         assertTrue(retryAfter >= 6 && retryAfter <= 9, "Retry-After " + retryAfter);
+        System.out.println("[figure] 22 tokens streamed at 20 a minute: 429 token_limit, Retry-After: " + retryAfter);
     }
 
     // ---- the slot-leak test: every exit path gives the slot back
