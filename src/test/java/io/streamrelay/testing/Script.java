@@ -21,7 +21,9 @@ public enum Script {
     /** 400: never worth a retry. */
     HTTP400,
     /** Forty tokens, then the connection is cut: no finish_reason, no [DONE]. */
-    CUT40;
+    CUT40,
+    /** OpenAI's 429 for an exhausted quota: the same status as a rate limit, but no retry mends it. */
+    QUOTA429;
 
     public static final int CUT40_TOKENS = 40;
 
@@ -128,6 +130,10 @@ public enum Script {
             case HTTP503 -> wire.errorResponse(503, "Service Unavailable", "",
                     "{\"error\":{\"message\":\"Service is too busy. Please retry later.\",\"type\":"
                             + "\"service_unavailable_error\",\"param\":null,\"code\":\"service_unavailable\"}}");
+            case QUOTA429 -> wire.errorResponse(429, "Too Many Requests", "",
+                    "{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and billing"
+                            + " details.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":"
+                            + "\"insufficient_quota\"}}");
             case HTTP400 -> wire.errorResponse(400, "Bad Request", "",
                     "{\"error\":{\"message\":\"Invalid request: messages[0].content is too long\",\"type\":"
                             + "\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}");

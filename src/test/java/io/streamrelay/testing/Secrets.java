@@ -36,7 +36,7 @@ public final class Secrets {
             keys.put(id, "gw-" + id + "-5f0c2a9e71d84b36");
         }
         for (String path : List.of("done", "upstream-error", "cut", "cancel", "client-gone", "timeout", "unfollowed",
-                "too-large")) {
+                "too-large", "max-duration")) {
             for (String transport : List.of("sse", "ndjson")) {
                 String id = "leak-" + path + "-" + transport;
                 keys.put(id, "gw-" + id + "-a83e61f0c49d27b5");

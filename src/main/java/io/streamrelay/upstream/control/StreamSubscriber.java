@@ -38,6 +38,8 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
     private int errorStatus;
     private long retryAfterMs = -1;
+    /** The error object's {@code code}, when the body had one (OpenAI: rate_limit_exceeded, insufficient_quota). */
+    private String errorCode;
     private ByteArrayOutputStream errorBody;
 
     StreamSubscriber(JsonReaderFactory json, Redaction redaction, Consumer<UpstreamEvent> events) {
@@ -102,7 +104,8 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     @Override
     public void onComplete() {
         if (errorBody != null) {
-            end(UpstreamStatus.failure(errorStatus, errorMessage(), retryAfterMs));
+            String message = errorMessage();
+            end(UpstreamStatus.failure(errorStatus, message, retryAfterMs, errorCode));
         } else {
             end(new UpstreamEvent.End(false));
         }
@@ -157,6 +160,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject object) {
                 JsonValue error = object.get("error");
+                if (error instanceof JsonObject e && e.get("code") instanceof JsonString code) {
+                    errorCode = code.getString();
+                }
                 if (error instanceof JsonObject e && e.get("message") instanceof JsonString m) {
                     return redaction.apply(m.getString());
                 }

@@ -165,7 +165,7 @@ final class UpstreamAttempts {
     }
 
     private static boolean retried(UpstreamEvent.Failure failure) {
-        return failure.status() == 0 || RETRIED_STATUSES.contains(failure.status());
+        return failure.retryable() && (failure.status() == 0 || RETRIED_STATUSES.contains(failure.status()));
     }
 
     /** One request's events: passed on, except a failure before any token that another attempt may mend. */

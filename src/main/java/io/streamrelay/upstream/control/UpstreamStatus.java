@@ -13,6 +13,20 @@ final class UpstreamStatus {
     }
 
     static UpstreamEvent.Failure failure(int status, String upstreamMessage, long retryAfterMs) {
+        return failure(status, upstreamMessage, retryAfterMs, null);
+    }
+
+    /**
+     * {@code upstreamCode} is the error object's own code: OpenAI answers 429 both for a rate limit (wait and
+     * retry) and for an exhausted quota ({@code insufficient_quota}), which no retry mends.
+     */
+    static UpstreamEvent.Failure failure(int status, String upstreamMessage, long retryAfterMs,
+                                         String upstreamCode) {
+        if (status == 429 && "insufficient_quota".equals(upstreamCode)) {
+            return new UpstreamEvent.Failure("upstream_quota_exceeded", "upstream answered HTTP 429"
+                    + (upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + upstreamMessage), false,
+                    status, retryAfterMs);
+        }
         String code = switch (status) {
             case 400 -> "upstream_bad_request";
             case 401 -> "upstream_unauthorized";

@@ -55,6 +55,7 @@ class AdmissionIT {
     static final int TOKENS_PER_MINUTE = 20;
     static final long GRACE_MS = 300;
     static final long FIRST_TOKEN_MS = 1500;
+    static final long MAX_DURATION_MS = 3000;
     static final String PORTAL = "https://portal.example";
     static ScriptedUpstream upstream;
 
@@ -77,6 +78,8 @@ class AdmissionIT {
         settings.put("relay.generations.grace-ms", String.valueOf(GRACE_MS));
         settings.put("relay.timeout.first-token-ms", String.valueOf(FIRST_TOKEN_MS));
         settings.put("relay.generations.max-events", "100");
+        // ENDLESS sends a token every 50 ms: 3 s end it with max_duration before 100 events end it with too_large.
+        settings.put("relay.timeout.max-duration-ms", String.valueOf(MAX_DURATION_MS));
         return Deployments.relay(settings);
     }
 
@@ -265,7 +268,7 @@ class AdmissionIT {
 
     // ---- the slot-leak test: every exit path gives the slot back
 
-    enum Exit { DONE, UPSTREAM_ERROR, CUT, CANCEL, CLIENT_GONE, TIMEOUT, UNFOLLOWED, TOO_LARGE }
+    enum Exit { DONE, UPSTREAM_ERROR, CUT, CANCEL, CLIENT_GONE, TIMEOUT, MAX_DURATION, UNFOLLOWED, TOO_LARGE }
 
     static Stream<Arguments> exits() {
         List<Arguments> all = new ArrayList<>();
@@ -289,6 +292,8 @@ class AdmissionIT {
                     "upstream_failed");
             case TIMEOUT -> assertTerminal(transport, chat(transport, key, Script.SILENT.prompt(uuid())), "error",
                     "first_token_timeout");
+            case MAX_DURATION -> assertTerminal(transport, chat(transport, key, Script.ENDLESS.prompt(uuid())), "error",
+                    "max_duration");
             case TOO_LARGE -> assertTerminal(transport, chat(transport, key, Script.OVERFLOW.prompt(uuid())), "error",
                     "too_large");
             case CANCEL -> {

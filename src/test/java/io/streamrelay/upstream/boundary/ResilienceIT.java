@@ -178,6 +178,17 @@ class ResilienceIT {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void anExhaustedQuotaIsNotRetriedAlthoughItIsA429(Transport transport) throws Exception {
+        String prompt = Script.QUOTA429.prompt(UUID.randomUUID().toString());
+        Received error = last(run(transport, prompt));
+        assertEquals("upstream_quota_exceeded", error.json().getString("code"));
+        assertFalse(error.json().getBoolean("retryable"));
+        assertEquals(1, primary.exchangesFor(prompt).size());
+        assertTrue(fallback.exchangesFor(prompt).isEmpty(), "a quota is the account's, not the server's");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void aRejectedKeyIsNotRetriedAndNeverEchoed(Transport transport) throws Exception {
         String prompt = Script.HTTP401.prompt(UUID.randomUUID().toString());
         StreamClient client = post(transport, prompt).awaitEnd(20, TimeUnit.SECONDS);
