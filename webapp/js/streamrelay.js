@@ -39,6 +39,8 @@ export class StreamRelayError extends Error {
  * - `model`, `temperature`, `maxTokens`: passed to the relay when set.
  * - `signal`: an AbortSignal; aborting closes the connection and cancels the generation (DELETE), so the upstream
  *   stops at once instead of waiting out the relay's reconnect grace period.
+ * - `key`: the relay's gateway key, sent as `Authorization: Bearer <key>` (then never over EventSource, which
+ *   cannot send headers).
  * - `baseUrl`: where the relay is; defaults to the relay this module was loaded from.
  * - `fetch`, `EventSource`: replacements for the globals (tests, instrumentation); `EventSource: null` never uses it.
  * - `resume`: `true` (default) comes back after a dropped connection, from the last event received, without asking
@@ -58,7 +60,7 @@ export function streamChat(options = {}) {
   const base = relayBase(options.baseUrl);
   const EventSourceImpl = options.EventSource === undefined ? globalThis.EventSource : options.EventSource;
   const getIsEnough = options.messages === undefined && options.temperature === undefined
-      && options.maxTokens === undefined;
+      && options.maxTokens === undefined && options.key === undefined;
   if (transport === TRANSPORTS.sse && getIsEnough && EventSourceImpl) {
     const url = new URL(transport.path, base);
     url.searchParams.set('prompt', options.prompt);
@@ -73,14 +75,18 @@ export function streamChat(options = {}) {
  * nobody will read the rest: the relay would otherwise keep the upstream running through its grace period,
  * waiting for a reconnect that will not come.
  */
-function cancelGeneration(base, generation, fetchImpl = globalThis.fetch) {
+function cancelGeneration(base, generation, fetchImpl = globalThis.fetch, key = undefined) {
   if (!generation || !fetchImpl) return;
   try {
     Promise.resolve(fetchImpl(new URL(`api/generations/${encodeURIComponent(generation)}`, base),
-        { method: 'DELETE', keepalive: true })).catch(() => {});
+        { method: 'DELETE', keepalive: true, headers: authorization(key) })).catch(() => {});
   } catch {
     // Best effort: the relay's grace period still ends it.
   }
+}
+
+function authorization(key) {
+  return key === undefined ? {} : { Authorization: `Bearer ${key}` };
 }
 
 function relayBase(baseUrl) {
@@ -101,7 +107,7 @@ function requestBody({ messages, prompt, model, temperature, maxTokens }) {
 /** Reconnects after a dropped connection before giving up; each resume starts after the last event received. */
 const RESUME_ATTEMPTS = 5;
 
-async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = globalThis.fetch, resume = true },
+async function* viaFetch(url, transport, body, { signal, key, fetch: fetchImpl = globalThis.fetch, resume = true },
     base) {
   signal?.throwIfAborted();
   let generation;
@@ -110,7 +116,11 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
   let failures = 0;
   let request = {
     url,
-    init: { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: transport.mediaType }, body },
+    init: {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: transport.mediaType, ...authorization(key) },
+      body,
+    },
   };
   // Our own controller per connection, so that leaving the loop early closes it even without a caller's signal.
   let connection;
@@ -127,7 +137,10 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
     const path = transport === TRANSPORTS.sse
         ? `api/generations/${encodeURIComponent(generation)}/events?after=${lastSeq}`
         : `ndjson/generations/${encodeURIComponent(generation)}?after=${lastSeq}`;
-    request = { url: new URL(path, base), init: { method: 'GET', headers: { Accept: transport.mediaType } } };
+    request = {
+      url: new URL(path, base),
+      init: { method: 'GET', headers: { Accept: transport.mediaType, ...authorization(key) } },
+    };
   };
 
   try {
@@ -187,7 +200,7 @@ async function* viaFetch(url, transport, body, { signal, fetch: fetchImpl = glob
   } finally {
     signal?.removeEventListener('abort', onAbort);
     connection?.abort();
-    if (!ended) cancelGeneration(base, generation, fetchImpl);
+    if (!ended) cancelGeneration(base, generation, fetchImpl, key);
   }
 }
 

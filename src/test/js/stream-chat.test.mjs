@@ -338,3 +338,24 @@ test('EventSource: Stop closes it and throws AbortError', async () => {
   await assert.rejects(pending, (e) => e.name === 'AbortError');
   assert.equal(FakeEventSource.last.readyState, 2);
 });
+
+test('a gateway key goes as a bearer header, also on the cancel, and never through EventSource', async () => {
+  const { fetch, calls } = fakeFetch([sse('start', 0, START), sse('token', 1, { text: 'Hel' })], { hold: true });
+  class NoEventSource { constructor() { throw new Error('EventSource cannot send the key'); } }
+  const stop = new AbortController();
+  const events = [];
+  const { error } = await collect((async function* () {
+    for await (const event of streamChat({ prompt: 'p', key: 'sr-secret', baseUrl: BASE, fetch,
+      EventSource: NoEventSource, signal: stop.signal })) {
+      events.push(event);
+      if (event.type === 'token') stop.abort();
+      yield event;
+    }
+  })());
+  assert.equal(error?.name, 'AbortError');
+  assert.equal(calls[0].init.method, 'POST');
+  assert.equal(calls[0].init.headers.Authorization, 'Bearer sr-secret');
+  const cancel = calls.find((c) => c.init.method === 'DELETE');
+  assert.equal(cancel.url, 'http://relay.test/ctx/api/generations/g1');
+  assert.equal(cancel.init.headers.Authorization, 'Bearer sr-secret');
+});

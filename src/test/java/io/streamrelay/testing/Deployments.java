@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The WAR exactly as {@code mvn package} built it, with test settings appended to its MicroProfile Config
- * defaults (later keys win), so the tests exercise the shipped artifact and not a hand-assembled one.
+ * defaults (later keys win), so the tests exercise the shipped artifact and not a hand-assembled one. Limits are
+ * off unless a test sets them.
  */
 public final class Deployments {
 
@@ -31,6 +32,12 @@ public final class Deployments {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        // Limits are AdmissionIT's subject; elsewhere hundreds of requests from one loopback address must not
+        // meet them. A test's own settings come later and win.
+        config.append("\n# test defaults\n")
+                .append("relay.limit.requests-per-minute=0\n")
+                .append("relay.limit.streams-per-client=0\n")
+                .append("relay.limit.streams-total=0\n");
         config.append("\n# test settings\n");
         settings.forEach((key, value) -> config.append(key).append('=').append(value).append('\n'));
         archive.delete(CONFIG);

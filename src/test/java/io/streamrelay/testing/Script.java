@@ -11,7 +11,21 @@ import java.util.List;
  */
 public enum Script {
     NORMAL, KEEPALIVE, REASONING, UTF8, CRLF, HTTP429, HTTP500, HTTP401, MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL,
-    SLOW, ENDLESS, SILENT, XSS, PACED, FLOOD, OVERFLOW, LONG;
+    SLOW, ENDLESS, SILENT, XSS, PACED, FLOOD, OVERFLOW, LONG,
+    /** The first request gets 429 with Retry-After: 1, the retry the normal answer. */
+    RETRY429,
+    /** The first request's connection is closed before any response, the retry gets the normal answer. */
+    RESET_ONCE,
+    /** 503 on every request (DeepSeek overloaded), without Retry-After. */
+    HTTP503,
+    /** 400: never worth a retry. */
+    HTTP400,
+    /** Forty tokens, then the connection is cut: no finish_reason, no [DONE]. */
+    CUT40,
+    /** OpenAI's 429 for an exhausted quota: the same status as a rate limit, but no retry mends it. */
+    QUOTA429;
+
+    public static final int CUT40_TOKENS = 40;
 
     public static final List<String> NORMAL_TOKENS =
             List.of("Hello", ",", " world", "!", " How", " can", " I", " help", " you", " today", "?");
@@ -50,11 +64,21 @@ public enum Script {
             case REASONING -> String.join("", ANSWER_TOKENS);
             case UTF8 -> String.join("", UTF8_TOKENS);
             case MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL -> String.join("", PARTIAL_TOKENS);
+            case RETRY429, RESET_ONCE -> String.join("", NORMAL_TOKENS);
+            case CUT40 -> cut40Text();
             case XSS -> String.join("", XSS_TOKENS);
             case SLOW -> slowText();
             case PACED -> pacedText();
             default -> "";
         };
+    }
+
+    public static String cut40Text() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < CUT40_TOKENS; i++) {
+            text.append(" c").append(i);
+        }
+        return text.toString();
     }
 
     public static String pacedText() {
@@ -90,6 +114,39 @@ public enum Script {
 
     void play(Wire wire) throws IOException, InterruptedException {
         switch (this) {
+            case RETRY429 -> {
+                if (wire.exchange().attempt == 1) {
+                    wire.errorResponse(429, "Too Many Requests", "Retry-After: 1\r\n",
+                            "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
+                                    + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+                } else {
+                    answer(wire, NORMAL_TOKENS, 5);
+                }
+            }
+            case RESET_ONCE -> {
+                if (wire.exchange().attempt > 1) {
+                    answer(wire, NORMAL_TOKENS, 5);
+                }
+                // else: nothing at all; the socket closes when play returns.
+            }
+            case HTTP503 -> wire.errorResponse(503, "Service Unavailable", "",
+                    "{\"error\":{\"message\":\"Service is too busy. Please retry later.\",\"type\":"
+                            + "\"service_unavailable_error\",\"param\":null,\"code\":\"service_unavailable\"}}");
+            case QUOTA429 -> wire.errorResponse(429, "Too Many Requests", "",
+                    "{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and billing"
+                            + " details.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":"
+                            + "\"insufficient_quota\"}}");
+            case HTTP400 -> wire.errorResponse(400, "Bad Request", "",
+                    "{\"error\":{\"message\":\"Invalid request: messages[0].content is too long\",\"type\":"
+                            + "\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}");
+            case CUT40 -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                for (int i = 0; i < CUT40_TOKENS; i++) {
+                    event(wire, "{\"content\":" + Json.quote(" c" + i) + "}", null);
+                    wire.pause(2);
+                }
+            }
             case HTTP429 -> wire.errorResponse(429, "Too Many Requests", "Retry-After: 1\r\n",
                     "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
                             + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");

@@ -40,10 +40,17 @@ public final class ScriptedUpstream implements Closeable {
     });
     private final BlockingQueue<Exchange> exchanges = new LinkedBlockingQueue<>();
     private final Map<String, Exchange> byPrompt = new ConcurrentHashMap<>();
+    private final Map<String, List<Exchange>> allByPrompt = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
-    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    /** Plays this script whatever the prompt says (a fallback that always answers); null: the prompt decides. */
+    private final Script forced;
 
     public ScriptedUpstream() throws IOException {
+        this(null);
+    }
+
+    public ScriptedUpstream(Script forced) throws IOException {
+        this.forced = forced;
         server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         threads.execute(this::accept);
@@ -71,8 +78,18 @@ public final class ScriptedUpstream implements Closeable {
 
     /** How often the model was asked this exact prompt: a resume must never ask again. */
     public int requestsFor(String prompt) {
-        AtomicInteger count = requests.get(prompt);
-        return count == null ? 0 : count.get();
+        return exchangesFor(prompt).size();
+    }
+
+    /** Every request received for this prompt so far, in order of arrival. */
+    public List<Exchange> exchangesFor(String prompt) {
+        List<Exchange> all = allByPrompt.get(prompt);
+        if (all == null) {
+            return List.of();
+        }
+        synchronized (all) {
+            return List.copyOf(all);
+        }
     }
 
     public int openConnections() {
@@ -99,14 +116,19 @@ public final class ScriptedUpstream implements Closeable {
             if (request == null) {
                 return;
             }
-            Exchange exchange = new Exchange(request);
+            List<Exchange> earlier = allByPrompt.computeIfAbsent(Json.lastUserContent(request.body()),
+                    p -> new java.util.ArrayList<>());
+            Exchange exchange;
+            synchronized (earlier) {
+                exchange = new Exchange(request, earlier.size() + 1);
+                earlier.add(exchange);
+            }
             byPrompt.put(exchange.prompt(), exchange);
-            requests.computeIfAbsent(exchange.prompt(), p -> new AtomicInteger()).incrementAndGet();
             exchanges.add(exchange);
             // The relay sends nothing more on this connection, so a read that ends means it closed the socket.
             threads.execute(() -> watchClose(in, exchange));
             OutputStream out = socket.getOutputStream();
-            Script.forPrompt(exchange.prompt()).play(new Wire(out, exchange));
+            (forced != null ? forced : Script.forPrompt(exchange.prompt())).play(new Wire(out, exchange));
             exchange.finished.complete(null);
         } catch (IOException | InterruptedException relayLeft) {
             // The relay closed the connection mid-script: watchClose has recorded when.
@@ -135,13 +157,18 @@ public final class ScriptedUpstream implements Closeable {
     /** One request the relay made, and what became of its connection. */
     public static final class Exchange {
         private final Request request;
+        /** 1 for the first request with this prompt, 2 for the relay's first retry, and so on. */
+        public final int attempt;
+        /** nanoTime when the request had been read. */
+        public final long arrivedNanos = System.nanoTime();
         /** nanoTime when the relay closed the connection (or it broke). */
         public final CompletableFuture<Long> closedByRelay = new CompletableFuture<>();
         /** Completes when the script played to its end without the relay leaving. */
         public final CompletableFuture<Void> finished = new CompletableFuture<>();
 
-        Exchange(Request request) {
+        Exchange(Request request, int attempt) {
             this.request = request;
+            this.attempt = attempt;
         }
 
         public String body() {

@@ -114,10 +114,28 @@ public final class StreamClient implements Closeable {
                     accept(buffer, read);
                 }
             }
+            capture();
             ended.complete(null);
         } catch (IOException | RuntimeException e) {
+            capture();
             ended.completeExceptionally(e);
         }
+    }
+
+    private void capture() {
+        StringBuilder response = new StringBuilder("HTTP ").append(status).append('\n');
+        synchronized (headers) {
+            headers.forEach((name, value) -> response.append(name).append(": ").append(value).append('\n'));
+        }
+        String body;
+        try {
+            body = bodyText();
+        } catch (AssertionError notInflatable) {
+            synchronized (lines) {
+                body = this.body.toString(StandardCharsets.UTF_8);
+            }
+        }
+        Captured.append(response.append('\n').append(body).toString());
     }
 
     private void readChunked(InputStream in) throws IOException {

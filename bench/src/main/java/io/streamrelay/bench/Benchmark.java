@@ -71,6 +71,7 @@ public final class Benchmark {
                 Map<String, String> env = new LinkedHashMap<>();
                 env.put("RELAY_UPSTREAM_URL", "http://127.0.0.1:" + simulator.port());
                 env.put("RELAY_UPSTREAM_API_KEY", "bench-key");
+                noLimits(env);
                 int port = freePort();
                 try (RelayProcess relay = new RelayProcess(micro, war, preboot, port, env, jvm,
                         work.resolve("relay-upstream.log"))) {
@@ -184,6 +185,7 @@ public final class Benchmark {
         // A ping 700 ms after each token: every stream then shows whether its heartbeat timer fires on time.
         env.put("RELAY_HEARTBEAT_MS", "700");
         env.put("RELAY_HEARTBEAT_PROBES", "0");
+        noLimits(env);
         for (LoadClient.Wire wire : wires) {
             int port = freePort();
             try (RelayProcess relay = new RelayProcess(micro, war, preboot, port, env, jvm,
@@ -211,5 +213,12 @@ public final class Benchmark {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The load comes from one address: the relay's per-client limits would measure themselves, not the relay. */
+    private static void noLimits(Map<String, String> env) {
+        env.put("RELAY_LIMIT_REQUESTS_PER_MINUTE", "0");
+        env.put("RELAY_LIMIT_STREAMS_PER_CLIENT", "0");
+        env.put("RELAY_LIMIT_STREAMS_TOTAL", "0");
     }
 }

@@ -1,16 +1,17 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.admission.boundary.RequestCaller;
 import io.streamrelay.completions.control.ChatRequestReader;
 import io.streamrelay.completions.control.Cursor;
 import io.streamrelay.completions.control.TokenRelay;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -31,20 +32,23 @@ public class ChatResource {
     ChatRequestReader reader;
 
     @Context
+    HttpServletRequest request;
+
+    @Context
     HttpServletResponse response;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void get(@QueryParam("prompt") String prompt, @QueryParam("model") String model,
-                    @HeaderParam("Last-Event-ID") String lastEventId,
-                    @Context SseEventSink sink, @Context Sse sse) {
+    public void get(@HeaderParam("Last-Event-ID") String lastEventId,
+                    @Context SseEventSink sink, @Context Sse sse) throws IOException {
         if (lastEventId != null) {
             resume(lastEventId, sink, sse);
             return;
         }
-        var request = reader.fromQuery(prompt, model);
-        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.chat(request, new SseTokenSink(sink, sse));
+        // Read strictly, as the NDJSON servlet does: JAX-RS would turn invalid UTF-8 into U+FFFD without a word.
+        String query = request.getQueryString();
+        relay.chat(reader.fromQuery(QueryString.first(query, "prompt"), QueryString.first(query, "model")),
+                RequestCaller.of(request), () -> open(sink, sse));
     }
 
     @POST
@@ -56,16 +60,19 @@ public class ChatResource {
             resume(lastEventId, sink, sse);
             return;
         }
-        var request = reader.fromBody(contentType, body);
+        relay.chat(reader.fromBody(contentType, body), RequestCaller.of(request), () -> open(sink, sse));
+    }
+
+    private SseTokenSink open(SseEventSink sink, Sse sse) {
         StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.chat(request, new SseTokenSink(sink, sse));
+        return new SseTokenSink(sink, sse);
     }
 
     /** EventSource reconnects with the last id it saw: the same generation continues, it is not asked again. */
     private void resume(String lastEventId, SseEventSink sink, Sse sse) {
         Cursor cursor = Cursor.fromLastEventId(lastEventId);
-        relay.requireKnown(cursor.generation());
+        relay.requireKnown(cursor.generation(), RequestCaller.of(request));
         StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.resume(cursor, new SseTokenSink(sink, sse));
+        relay.resume(cursor, RequestCaller.of(request), new SseTokenSink(sink, sse));
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.admission.boundary.RequestCaller;
 import io.streamrelay.completions.control.ChatRequestReader;
 import io.streamrelay.completions.control.Cursor;
 import io.streamrelay.completions.control.TokenRelay;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -47,7 +47,7 @@ public class GenerationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response create(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
                            @Context UriInfo uri) throws IOException {
-        GenerationView view = relay.start(reader.fromBody(contentType, body));
+        GenerationView view = relay.start(reader.fromBody(contentType, body), RequestCaller.of(request));
         return Response.created(uri.getAbsolutePathBuilder().path(view.id()).build())
                 .header("Cache-Control", "no-store")
                 .entity(json(view)).build();
@@ -57,24 +57,24 @@ public class GenerationResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response status(@PathParam("id") String id) {
-        return Response.ok(json(relay.view(id))).header("Cache-Control", "no-store").build();
+        return Response.ok(json(relay.view(id, RequestCaller.of(request)))).header("Cache-Control", "no-store").build();
     }
 
     @GET
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-                       @QueryParam("after") String after, @Context SseEventSink sink, @Context Sse sse) {
-        long from = cursor(id, lastEventId, after);
-        relay.requireKnown(id);
+                       @Context SseEventSink sink, @Context Sse sse) {
+        long from = cursor(id, lastEventId, QueryString.first(request.getQueryString(), "after"));
+        relay.requireKnown(id, RequestCaller.of(request));
         StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.follow(id, from, new SseTokenSink(sink, sse));
+        relay.follow(id, from, RequestCaller.of(request), new SseTokenSink(sink, sse));
     }
 
     @DELETE
     @Path("{id}")
     public Response cancel(@PathParam("id") String id) {
-        relay.cancel(id);
+        relay.cancel(id, RequestCaller.of(request));
         return Response.noContent().build();
     }
 

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.admission.boundary.RequestCaller;
 import io.streamrelay.completions.control.ChatRequestReader;
 import io.streamrelay.completions.control.Cursor;
 import io.streamrelay.completions.control.TokenRelay;
@@ -30,13 +31,13 @@ public class NdjsonChatServlet extends NdjsonServlet {
         String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
             Cursor cursor = Cursor.fromLastEventId(lastEventId);
-            relay.requireKnown(cursor.generation());
-            relay.resume(cursor, open(request, response));
+            relay.requireKnown(cursor.generation(), RequestCaller.of(request));
+            relay.resume(cursor, RequestCaller.of(request), open(request, response));
             return;
         }
         ChatRequest chat = method.equals("GET")
                 ? reader.fromQuery(query(request, "prompt"), query(request, "model"))
                 : reader.fromBody(request.getContentType(), request.getInputStream());
-        relay.chat(chat, open(request, response));
+        relay.chat(chat, RequestCaller.of(request), () -> open(request, response));
     }
 }

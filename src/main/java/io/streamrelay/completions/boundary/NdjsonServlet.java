@@ -25,7 +25,7 @@ abstract class NdjsonServlet extends HttpServlet {
         try {
             handle(request, response);
         } catch (ProblemException refused) {
-            Problems.send(response, refused.problem());
+            Problems.send(response, refused);
         } catch (RuntimeException failure) {
             LOG.log(Level.WARNING, "request failed: " + failure.getClass().getName());
             if (!response.isCommitted()) {

@@ -92,7 +92,7 @@ public class ChatRequestReader {
             throw invalid("missing_messages", "the body needs 'messages' (or 'prompt')");
         }
         return new ChatRequest(messages, model(body.get("model")), temperature(body.get("temperature")),
-                maxTokens(body.get("max_tokens")));
+                maxTokens(body.get("max_tokens"), settings.maxTokens()));
     }
 
     private List<ChatMessage> messages(JsonValue list) {
@@ -138,6 +138,12 @@ public class ChatRequestReader {
             throw invalid("invalid_model", "'model' must be a non-blank name of at most " + MAX_MODEL_LENGTH
                     + " characters");
         }
+        Set<String> allowed = settings.allowedModels();
+        if (!allowed.isEmpty() && !allowed.contains(model)) {
+            // The list is the operator's, not a secret: naming it saves the client a guess.
+            throw invalid("model_not_allowed", "'model' must be one of " + String.join(", ", allowed.stream()
+                    .sorted().toList()) + ", or left out");
+        }
         return model;
     }
 
@@ -151,13 +157,13 @@ public class ChatRequestReader {
         return n.doubleValue();
     }
 
-    private static Integer maxTokens(JsonValue value) {
+    private static Integer maxTokens(JsonValue value, int max) {
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
         if (!(value instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().signum() <= 0
-                || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(1_000_000)) > 0) {
-            throw invalid("invalid_max_tokens", "'max_tokens' must be a whole number from 1 to 1000000");
+                || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            throw invalid("invalid_max_tokens", "'max_tokens' must be a whole number from 1 to " + max);
         }
         return n.intValue();
     }

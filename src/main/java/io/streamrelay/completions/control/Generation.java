@@ -1,5 +1,7 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.admission.entity.Caller;
+import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
@@ -20,7 +22,8 @@ import java.util.logging.Logger;
  * events and keeps them in a bounded replay log, so any number of followers can each receive every event once, in
  * order, from their own cursor, also after a reconnect. It owns the timers (time to first token, payload idle,
  * total duration, each follower's heartbeat, the grace period when nobody follows) as one scheduled task at a
- * time, and every way to an end passes through {@link #end}, which releases the upstream and the timers once.
+ * time, and every way to an end passes through {@link #end}, which releases the upstream, the timers and the
+ * concurrency slot once.
  */
 final class Generation implements Consumer<UpstreamEvent> {
 
@@ -31,6 +34,8 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     private final String id;
     private final ChatRequest request;
+    private final Caller owner;
+    private final Lease lease;
     private final RelaySettings.Timers timers;
     private final RelaySettings.Replay replay;
     private final TaskQueue scheduler;
@@ -46,6 +51,8 @@ final class Generation implements Consumer<UpstreamEvent> {
     private long seq;
     private Status status = Status.RUNNING;
     private String model;
+    /** The model that answered, when a fallback upstream did and it differs from the announced one. */
+    private String servedModel;
     private StreamEvent terminal;
     private Upstream.UpstreamCall call;
     private TaskQueue.Scheduled timer;
@@ -59,10 +66,12 @@ final class Generation implements Consumer<UpstreamEvent> {
     private volatile long lastPayloadNanos;
     private volatile boolean firstToken;
 
-    Generation(String id, ChatRequest request, RelaySettings settings, TaskQueue scheduler, Executor writers,
-               Consumer<Generation> onEnd, Consumer<Generation> onExpiry) {
+    Generation(String id, ChatRequest request, Caller owner, Lease lease, RelaySettings settings,
+               TaskQueue scheduler, Executor writers, Consumer<Generation> onEnd, Consumer<Generation> onExpiry) {
         this.id = id;
         this.request = request;
+        this.owner = owner;
+        this.lease = lease;
         this.timers = settings.timers();
         this.replay = settings.replay();
         this.scheduler = scheduler;
@@ -74,6 +83,14 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     String id() {
         return id;
+    }
+
+    /**
+     * With gateway keys, a generation is visible only to the key that created it; a caller without a key (open
+     * relay, or following by id alone) is not held to an owner: the id is the capability.
+     */
+    boolean visibleTo(Caller caller) {
+        return !caller.keyed() || caller.equals(owner);
     }
 
     /**
@@ -187,13 +204,21 @@ final class Generation implements Consumer<UpstreamEvent> {
             if (terminal instanceof StreamEvent.Done done && status == Status.DONE) {
                 known = done.usage();
             }
-            return new GenerationView(id, status.name().toLowerCase(), model, text.toString(), known);
+            return new GenerationView(id, status.name().toLowerCase(), servedModel != null ? servedModel : model,
+                    text.toString(), known);
         }
     }
 
     @Override
     public void accept(UpstreamEvent event) {
         long now = System.nanoTime();
+        if (event instanceof UpstreamEvent.Switched switched) {
+            // A fallback answers: not progress, but the done event and the status will name its model.
+            synchronized (lock) {
+                servedModel = switched.model().equals(model) ? null : switched.model();
+            }
+            return;
+        }
         if (!(event instanceof UpstreamEvent.End) && !(event instanceof UpstreamEvent.Failure)) {
             if (firstPayloadNanos == 0) {
                 firstPayloadNanos = now;
@@ -254,6 +279,8 @@ final class Generation implements Consumer<UpstreamEvent> {
             end();
             return;
         }
+        // Completion tokens count against the caller's allowance as they stream, not when the usage chunk says.
+        lease.tokens(1);
         for (Follower follower : live) {
             follower.signal();
         }
@@ -266,11 +293,17 @@ final class Generation implements Consumer<UpstreamEvent> {
     private void finished(boolean doneMarker) {
         synchronized (lock) {
             if (!doneMarker && finishReason == null) {
-                decide(new StreamEvent.Failure(seq + 1, "upstream_truncated",
+                // Once a token went out the answer cannot be asked for again without repeating it: the client
+                // gets a terminal error to retry on, never a shorter answer passed off as done.
+                decide(relayedPieces > 0
+                        ? new StreamEvent.Failure(seq + 1, "upstream_failed",
+                        "the upstream stream was cut after the answer had started", true)
+                        : new StreamEvent.Failure(seq + 1, "upstream_truncated",
                         "the upstream stream ended before the answer was finished", true));
             } else {
                 Usage counted = usage != null ? usage : new Usage(0, relayedPieces, relayedPieces, true);
-                decide(new StreamEvent.Done(seq + 1, finishReason == null ? "stop" : finishReason, counted));
+                decide(new StreamEvent.Done(seq + 1, finishReason == null ? "stop" : finishReason, counted,
+                        servedModel));
             }
         }
         end();
@@ -321,9 +354,13 @@ final class Generation implements Consumer<UpstreamEvent> {
             running = call;
             call = null;
         }
-        // Stop paying the upstream before anything else.
-        if (running != null) {
-            running.cancel();
+        // Stop paying the upstream before anything else, then give the slot back.
+        try {
+            if (running != null) {
+                running.cancel();
+            }
+        } finally {
+            lease.release();
         }
         told.forEach(Follower::signal);
         onEnd.accept(this);
@@ -362,8 +399,10 @@ final class Generation implements Consumer<UpstreamEvent> {
                         "the upstream sent no token in time", true));
             } else if (firstPayloadNanos != 0 && now - lastPayloadNanos >= timers.idleMs() * MS) {
                 // Keep-alive comments are not progress: only payloads move lastPayloadNanos.
-                decide(new StreamEvent.Failure(seq + 1, "upstream_stalled",
-                        "the upstream stopped sending", true));
+                decide(firstToken
+                        ? new StreamEvent.Failure(seq + 1, "upstream_failed",
+                        "the upstream stopped sending after the answer had started", true)
+                        : new StreamEvent.Failure(seq + 1, "upstream_stalled", "the upstream stopped sending", true));
             }
             expired = terminal != null;
             live = List.copyOf(followers);

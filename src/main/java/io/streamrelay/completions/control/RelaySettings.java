@@ -4,6 +4,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /** The relay's limits and timers; defaults live in META-INF/microprofile-config.properties. */
 @ApplicationScoped
 public class RelaySettings {
@@ -45,6 +50,14 @@ public class RelaySettings {
     int maxMessageChars;
 
     @Inject
+    @ConfigProperty(name = "relay.request.max-tokens")
+    int maxTokens;
+
+    @Inject
+    @ConfigProperty(name = "relay.request.allowed-models")
+    Optional<String> allowedModels;
+
+    @Inject
     @ConfigProperty(name = "relay.generations.grace-ms")
     long graceMs;
 
@@ -82,6 +95,16 @@ public class RelaySettings {
 
     public int maxMessageChars() {
         return maxMessageChars;
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** The models a request may name; empty: any. */
+    public Set<String> allowedModels() {
+        return allowedModels.map(list -> Arrays.stream(list.split(",")).map(String::strip)
+                .filter(name -> !name.isEmpty()).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
     }
 
     /** How long a generation waits for a follower, how long it is kept after its end, and its log's bounds. */

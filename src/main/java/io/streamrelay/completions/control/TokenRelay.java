@@ -1,5 +1,8 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.admission.control.Limits;
+import io.streamrelay.admission.entity.Caller;
+import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.problems.entity.ProblemException;
@@ -10,10 +13,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * The one streaming service behind both transports: a transport hands it a validated request (or a cursor into a
@@ -21,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TokenRelay {
+
+    private static final Logger LOG = Logger.getLogger(TokenRelay.class.getName());
 
     @Inject
     Upstream upstream;
@@ -34,44 +41,66 @@ public class TokenRelay {
     @Inject
     GenerationStore store;
 
+    @Inject
+    Limits limits;
+
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
 
-    /** The chat endpoints: a new generation with this client as its first follower. */
-    public void chat(ChatRequest request, TokenSink sink) {
-        Generation generation = create(request);
-        generation.follow(sink, -1);
-        generation.start(upstream);
+    /**
+     * The chat endpoints: a new generation with this client as its first follower. Refused (429, 503) when the
+     * caller or the server has no stream slot left.
+     */
+    public void chat(ChatRequest request, Caller caller, SinkOpener opener) throws IOException {
+        Generation generation = create(request, caller);
+        TokenSink sink;
+        try {
+            // Opened only once admitted: a refusal must still be able to answer with a plain problem response.
+            sink = opener.open();
+        } catch (IOException | RuntimeException | Error failure) {
+            generation.fail("internal_error", "the relay failed", true);
+            throw failure;
+        }
+        guarded(generation, () -> {
+            generation.follow(sink, -1);
+            generation.start(upstream);
+        });
+    }
+
+    /** Commits a transport to a stream: its headers and its sink. */
+    @FunctionalInterface
+    public interface SinkOpener {
+        TokenSink open() throws IOException;
     }
 
     /** POST /api/generations: a generation nobody follows yet; its upstream starts at once. */
-    public GenerationView start(ChatRequest request) {
-        Generation generation = create(request);
-        generation.start(upstream);
+    public GenerationView start(ChatRequest request, Caller caller) {
+        Generation generation = create(request, caller);
+        guarded(generation, () -> generation.start(upstream));
         return generation.view();
     }
 
     /** Follows a live or recently ended generation from after {@code after} (-1: from its start). */
-    public void follow(String id, long after, TokenSink sink) {
-        find(id).follow(sink, after);
+    public void follow(String id, long after, Caller caller, TokenSink sink) {
+        find(id, caller).follow(sink, after);
     }
 
     /** A reconnect that names its last event (EventSource's Last-Event-ID): the same generation, from there on. */
-    public void resume(Cursor cursor, TokenSink sink) {
-        follow(cursor.generation(), cursor.after(), sink);
+    public void resume(Cursor cursor, Caller caller, TokenSink sink) {
+        follow(cursor.generation(), cursor.after(), caller, sink);
     }
 
     /** Checks that a generation can be followed before a transport commits to a stream. */
-    public void requireKnown(String id) {
-        find(id);
+    public void requireKnown(String id, Caller caller) {
+        find(id, caller);
     }
 
-    public GenerationView view(String id) {
-        return find(id).view();
+    public GenerationView view(String id, Caller caller) {
+        return find(id, caller).view();
     }
 
-    public void cancel(String id) {
-        find(id).cancel();
+    public void cancel(String id, Caller caller) {
+        find(id, caller).cancel();
     }
 
     public int runningGenerations() {
@@ -82,17 +111,38 @@ public class TokenRelay {
         return store.size();
     }
 
-    private Generation create(ChatRequest request) {
-        Generation generation = new Generation(newId(), request, settings, threads.timers(), threads.writers(),
-                running::remove, store::remove);
-        running.add(generation);
-        store.put(generation);
-        return generation;
+    private Generation create(ChatRequest request, Caller caller) {
+        Lease lease = limits.admit(caller);
+        try {
+            Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
+                    threads.writers(), running::remove, store::remove);
+            running.add(generation);
+            store.put(generation);
+            return generation;
+        } catch (RuntimeException | Error failure) {
+            lease.release();
+            throw failure;
+        }
     }
 
-    private Generation find(String id) {
+    /**
+     * A failure of the relay itself while a generation starts still ends it through its one exit, which gives its
+     * slot back; the cause goes to the log by class name only (messages can carry hosts and secrets).
+     */
+    private static void guarded(Generation generation, Runnable starting) {
+        try {
+            starting.run();
+        } catch (RuntimeException | Error failure) {
+            LOG.warning(() -> "generation " + generation.id() + " failed to start: " + failure.getClass().getName());
+            generation.fail("internal_error", "the relay failed", true);
+            throw failure;
+        }
+    }
+
+    private Generation find(String id, Caller caller) {
         Generation generation = store.find(id);
-        if (generation == null) {
+        // Another key's generation is answered exactly like an unknown one: its existence is not for others.
+        if (generation == null || !generation.visibleTo(caller)) {
             throw new ProblemException(404, "unknown_generation", "Unknown generation",
                     "no generation with this id, or it has expired");
         }

@@ -60,7 +60,12 @@ public sealed interface StreamEvent {
         }
     }
 
-    record Done(long seq, String finishReason, Usage usage) implements StreamEvent {
+    /** {@code model} is set only when a fallback upstream answered with another model than {@code start} named. */
+    record Done(long seq, String finishReason, Usage usage, String model) implements StreamEvent {
+        public Done(long seq, String finishReason, Usage usage) {
+            this(seq, finishReason, usage, null);
+        }
+
         public String type() {
             return "done";
         }
@@ -78,7 +83,12 @@ public sealed interface StreamEvent {
             if (usage.estimated()) {
                 out.append(",\"estimated\":true");
             }
-            out.append("}}");
+            out.append('}');
+            if (model != null) {
+                out.append(",\"model\":");
+                JsonText.quote(out, model);
+            }
+            out.append('}');
         }
     }
 

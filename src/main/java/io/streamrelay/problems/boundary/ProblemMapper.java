@@ -21,6 +21,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Problem problem;
         if (failure instanceof ProblemException refused) {
             problem = refused.problem();
+            Response.ResponseBuilder response = Response.status(problem.status())
+                    .type(Problem.MEDIA_TYPE).entity(problem.json()).header("Cache-Control", "no-store");
+            refused.headers().forEach(response::header);
+            return response.build();
         } else if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             problem = Problems.forStatus(web.getResponse().getStatus());
             Response.ResponseBuilder response = Response.status(problem.status())

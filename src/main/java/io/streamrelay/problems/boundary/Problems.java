@@ -1,6 +1,7 @@
 package io.streamrelay.problems.boundary;
 
 import io.streamrelay.problems.entity.Problem;
+import io.streamrelay.problems.entity.ProblemException;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ public final class Problems {
     public static Problem forStatus(int status) {
         return switch (status) {
             case 400 -> new Problem(400, "bad_request", "Bad request", null);
+            case 403 -> new Problem(403, "forbidden", "Forbidden", null);
             case 404 -> new Problem(404, "not_found", "Not found", null);
             case 405 -> new Problem(405, "method_not_allowed", "Method not allowed", null);
             case 406 -> new Problem(406, "not_acceptable", "Not acceptable",
@@ -25,6 +27,13 @@ public final class Problems {
                     ? new Problem(status, "client_error", "Request refused", null)
                     : new Problem(500, "internal_error", "Internal error", "the relay failed; the log has details");
         };
+    }
+
+    /** A refusal with its headers ({@code Retry-After}, {@code WWW-Authenticate}). */
+    public static void send(HttpServletResponse response, ProblemException refused) throws IOException {
+        response.resetBuffer();
+        refused.headers().forEach(response::setHeader);
+        send(response, refused.problem());
     }
 
     public static void send(HttpServletResponse response, Problem problem) throws IOException {

@@ -1,9 +1,13 @@
 package io.streamrelay.problems.entity;
 
-/** Refuses a request before any stream byte; both transports turn it into the same problem body. */
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Refuses a request before any stream byte; both transports turn it into the same problem body and headers. */
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
+    private final transient Map<String, String> headers = new LinkedHashMap<>();
 
     public ProblemException(int status, String code, String title, String detail) {
         super(code, null, false, false);
@@ -12,5 +16,15 @@ public class ProblemException extends RuntimeException {
 
     public Problem problem() {
         return problem;
+    }
+
+    /** A header the refusal needs, such as {@code Retry-After} or {@code WWW-Authenticate}. */
+    public ProblemException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
     }
 }

@@ -14,7 +14,6 @@ import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,11 +23,12 @@ import java.util.function.Consumer;
 
 /**
  * An OpenAI-compatible {@code /chat/completions} stream (DeepSeek, OpenAI, Ollama, vLLM, llama.cpp) through one
- * shared HttpClient: its selector reads every upstream socket and no thread waits for a token.
+ * shared HttpClient: its selector reads every upstream socket and no thread waits for a token. One request to one
+ * endpoint; {@link RetryingUpstream} decides which endpoint and how often.
  */
 @ApplicationScoped
 @Typed(OpenAiUpstream.class)
-public class OpenAiUpstream implements Upstream {
+public class OpenAiUpstream {
 
     @Inject
     UpstreamSettings settings;
@@ -40,8 +40,6 @@ public class OpenAiUpstream implements Upstream {
     private JsonReaderFactory readers;
     private JsonGeneratorFactory generators;
     private Redaction redaction;
-    private URI endpoint;
-    private String authorization;
 
     @PostConstruct
     void init() {
@@ -58,24 +56,25 @@ public class OpenAiUpstream implements Upstream {
                 .build();
         readers = Json.createReaderFactory(Map.of());
         generators = Json.createGeneratorFactory(Map.of());
-        redaction = new Redaction(settings.apiKey());
-        endpoint = settings.completionsUri();
-        authorization = settings.apiKey() == null ? null : "Bearer " + settings.apiKey();
+        // Each upstream's messages are scrubbed of every configured key, its own and the other's.
+        redaction = new Redaction(settings.apiKey(), settings.fallback().map(UpstreamSettings.Endpoint::apiKey)
+                .orElse(null));
     }
 
-    @Override
-    public String modelFor(ChatRequest request) {
-        return request.model() != null ? request.model() : settings.model();
+    /** The model an endpoint is asked for: its own (a fallback's), else the request's, else the default. */
+    String modelFor(UpstreamSettings.Endpoint endpoint, ChatRequest request) {
+        return endpoint.model() != null ? endpoint.model()
+                : request.model() != null ? request.model() : settings.model();
     }
 
-    @Override
-    public UpstreamCall open(ChatRequest request, Consumer<UpstreamEvent> events) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+    Upstream.UpstreamCall send(UpstreamSettings.Endpoint endpoint, ChatRequest request,
+                               Consumer<UpstreamEvent> events) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.completions())
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body(request)));
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
+                .POST(HttpRequest.BodyPublishers.ofString(body(request, modelFor(endpoint, request))));
+        if (endpoint.apiKey() != null) {
+            builder.header("Authorization", "Bearer " + endpoint.apiKey());
         }
         StreamSubscriber subscriber = new StreamSubscriber(readers, redaction, events);
         CompletableFuture<HttpResponse<Void>> response = client.sendAsync(builder.build(), subscriber::handle);
@@ -90,10 +89,10 @@ public class OpenAiUpstream implements Upstream {
         };
     }
 
-    String body(ChatRequest request) {
+    String body(ChatRequest request, String model) {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator json = generators.createGenerator(out)) {
-            json.writeStartObject().write("model", modelFor(request)).writeStartArray("messages");
+            json.writeStartObject().write("model", model).writeStartArray("messages");
             for (ChatMessage message : request.messages()) {
                 json.writeStartObject().write("role", message.role()).write("content", message.content())
                         .writeEnd();

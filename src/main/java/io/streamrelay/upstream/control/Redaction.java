@@ -1,19 +1,23 @@
 package io.streamrelay.upstream.control;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * Scrubs secrets from text an upstream sends back. OpenAI's 401 message quotes part of the key it rejected, so an
- * upstream message is never relayed or logged before it passes through here.
+ * upstream message is never relayed or logged before it passes through here. Every configured upstream key (the
+ * primary's and the fallback's) is scrubbed from every upstream's messages.
  */
 public final class Redaction {
 
     private static final Pattern KEY_LIKE = Pattern.compile("(?<![A-Za-z0-9_-])(sk|pk|rk)-[A-Za-z0-9_*\\-]{4,}");
 
-    private final String secret;
+    private final List<String> secrets;
 
-    public Redaction(String secret) {
-        this.secret = secret == null || secret.isBlank() ? null : secret;
+    public Redaction(String... secrets) {
+        this.secrets = Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> !s.isBlank()).toList();
     }
 
     public String apply(String text) {
@@ -21,7 +25,7 @@ public final class Redaction {
             return null;
         }
         String out = text;
-        if (secret != null) {
+        for (String secret : secrets) {
             out = out.replace(secret, "[redacted]");
         }
         return KEY_LIKE.matcher(out).replaceAll("[redacted]");

@@ -37,6 +37,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     private volatile boolean cancelled;
 
     private int errorStatus;
+    private long retryAfterMs = -1;
+    /** The error object's {@code code}, when the body had one (OpenAI: rate_limit_exceeded, insufficient_quota). */
+    private String errorCode;
     private ByteArrayOutputStream errorBody;
 
     StreamSubscriber(JsonReaderFactory json, Redaction redaction, Consumer<UpstreamEvent> events) {
@@ -51,6 +54,8 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
         if (info.statusCode() != 200) {
             errorStatus = info.statusCode();
             errorBody = new ByteArrayOutputStream();
+            retryAfterMs = UpstreamStatus.retryAfterMs(info.headers().firstValue("Retry-After").orElse(null),
+                    System.currentTimeMillis());
         }
         return HttpResponse.BodySubscribers.fromSubscriber(this);
     }
@@ -99,7 +104,8 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     @Override
     public void onComplete() {
         if (errorBody != null) {
-            end(UpstreamStatus.failure(errorStatus, errorMessage()));
+            String message = errorMessage();
+            end(UpstreamStatus.failure(errorStatus, message, retryAfterMs, errorCode));
         } else {
             end(new UpstreamEvent.End(false));
         }
@@ -108,9 +114,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     /** The request failed before a response (refused, reset, timed out) or the body broke off. */
     void connectionLost() {
         if (subscription == null && errorBody == null) {
-            end(new UpstreamEvent.Failure("upstream_unavailable", "could not reach the upstream", true));
+            end(new UpstreamEvent.Failure("upstream_unavailable", "could not reach the upstream", true, 0, -1));
         } else if (errorBody != null) {
-            end(UpstreamStatus.failure(errorStatus, null));
+            end(UpstreamStatus.failure(errorStatus, null, retryAfterMs));
         } else {
             end(new UpstreamEvent.End(false));
         }
@@ -154,6 +160,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject object) {
                 JsonValue error = object.get("error");
+                if (error instanceof JsonObject e && e.get("code") instanceof JsonString code) {
+                    errorCode = code.getString();
+                }
                 if (error instanceof JsonObject e && e.get("message") instanceof JsonString m) {
                     return redaction.apply(m.getString());
                 }

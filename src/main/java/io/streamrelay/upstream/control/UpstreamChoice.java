@@ -16,7 +16,7 @@ public class UpstreamChoice {
     UpstreamSettings settings;
 
     @Inject
-    OpenAiUpstream openAi;
+    RetryingUpstream openAi;
 
     @Inject
     DemoModel demo;
@@ -25,7 +25,9 @@ public class UpstreamChoice {
     @ApplicationScoped
     Upstream upstream() {
         if (settings.configured()) {
-            LOG.info(() -> "relaying to " + settings.completionsUri() + " (model " + settings.model() + ")");
+            LOG.info(() -> "relaying to " + settings.completionsUri() + " (model " + settings.model() + ")"
+                    + settings.fallback().map(f -> ", falling over to " + f + (f.model() == null ? ""
+                    : " (model " + f.model() + ")")).orElse(""));
             return openAi;
         }
         LOG.info("no upstream configured (RELAY_UPSTREAM_URL, RELAY_UPSTREAM_API_KEY): the offline model answers");

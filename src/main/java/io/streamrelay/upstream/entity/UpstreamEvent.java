@@ -25,6 +25,18 @@ public sealed interface UpstreamEvent {
     record End(boolean doneMarker) implements UpstreamEvent {
     }
 
-    record Failure(String code, String message, boolean retryable) implements UpstreamEvent {
+    /**
+     * The upstream failed. {@code status} is the HTTP status it answered with (0: it could not be reached or the
+     * connection broke; -1: an error inside the stream), {@code retryAfterMs} its Retry-After (-1: none).
+     */
+    record Failure(String code, String message, boolean retryable, int status, long retryAfterMs)
+            implements UpstreamEvent {
+        public Failure(String code, String message, boolean retryable) {
+            this(code, message, retryable, -1, -1);
+        }
+    }
+
+    /** Another upstream took over before any token: the model named from here on answers. */
+    record Switched(String model) implements UpstreamEvent {
     }
 }

@@ -62,7 +62,7 @@ class GenerationsIT {
         upstream = new ScriptedUpstream();
         return Deployments.relay(Map.of(
                 "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", "sk-generations-test-key",
+                "relay.upstream.api-key", io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY,
                 "relay.heartbeat-ms", "1000",
                 "relay.generations.grace-ms", String.valueOf(GRACE_MS),
                 "relay.generations.retention-ms", String.valueOf(RETENTION_MS),

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -252,11 +253,36 @@ class ChatRequestReaderTest {
         assertClientError(() -> read("{\"prompt\":\"hi\",\"extra\":" + deep + "}"));
     }
 
+    @Test
+    void aModelOutsideTheAllowedListIsRefusedAndLeavingItOutIsFine() throws IOException {
+        ChatRequestReader limited = reader(4096, 10, 100);
+        limited.settings.allowedModels = java.util.Optional.of("deepseek-chat, deepseek-reasoner");
+        assertEquals("deepseek-reasoner", read(limited, "{\"prompt\":\"hi\",\"model\":\"deepseek-reasoner\"}").model());
+        assertNull(read(limited, "{\"prompt\":\"hi\"}").model());
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> read(limited, "{\"prompt\":\"hi\",\"model\":\"gpt-4o\"}"));
+        assertEquals(422, refused.problem().status());
+        assertEquals("model_not_allowed", refused.problem().code());
+        assertEquals("model_not_allowed", assertThrows(ProblemException.class,
+                () -> limited.fromQuery("hi", "gpt-4o")).problem().code());
+    }
+
+    @Test
+    void maxTokensAboveTheConfiguredBoundIsRefused() throws IOException {
+        ChatRequestReader limited = reader(4096, 10, 100);
+        limited.settings.maxTokens = 4096;
+        assertEquals(4096, read(limited, "{\"prompt\":\"hi\",\"max_tokens\":4096}").maxTokens());
+        assertEquals("invalid_max_tokens", assertThrows(ProblemException.class,
+                () -> read(limited, "{\"prompt\":\"hi\",\"max_tokens\":4097}")).problem().code());
+    }
+
     private static ChatRequestReader reader(int maxBodyBytes, int maxMessages, int maxMessageChars) {
         RelaySettings settings = new RelaySettings();
         settings.maxBodyBytes = maxBodyBytes;
         settings.maxMessages = maxMessages;
         settings.maxMessageChars = maxMessageChars;
+        settings.maxTokens = 1_000_000;
+        settings.allowedModels = java.util.Optional.empty();
         ChatRequestReader reader = new ChatRequestReader();
         reader.settings = settings;
         return reader;

@@ -1,5 +1,7 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.admission.entity.Caller;
+import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.scheduling.control.TaskQueue;
@@ -68,14 +70,27 @@ class GenerationTest {
     }
 
     @Test
-    void aCutStreamIsTruncatedNeverDone() {
+    void aCutAfterTheFirstTokenIsUpstreamFailedNeverDone() {
         Generation generation = generation(settings(30_000, 100, 1000));
         RecordingSink sink = new RecordingSink();
         generation.follow(sink, -1);
         generation.start(upstream);
         upstream.send(new UpstreamEvent.Text("a"), new UpstreamEvent.End(false));
         assertEquals("error:2", sink.seen().get(2));
-        assertEquals("upstream_truncated", ((StreamEvent.Failure) sink.events.get(2)).code());
+        StreamEvent.Failure failure = (StreamEvent.Failure) sink.events.get(2);
+        assertEquals("upstream_failed", failure.code());
+        assertTrue(failure.retryable());
+    }
+
+    @Test
+    void aCutBeforeAnyTokenIsUpstreamTruncated() {
+        Generation generation = generation(settings(30_000, 100, 1000));
+        RecordingSink sink = new RecordingSink();
+        generation.follow(sink, -1);
+        generation.start(upstream);
+        upstream.send(new UpstreamEvent.Progress(), new UpstreamEvent.End(false));
+        assertEquals(List.of("start:0", "error:1"), sink.seen());
+        assertEquals("upstream_truncated", ((StreamEvent.Failure) sink.events.get(1)).code());
     }
 
     @Test
@@ -167,7 +182,7 @@ class GenerationTest {
 
     private Generation generation(RelaySettings settings) {
         return new Generation("g", new ChatRequest(List.of(new ChatMessage("user", "hi")), null, null, null),
-                settings, queue, Runnable::run, g -> { }, g -> { });
+                Caller.address("127.0.0.1"), Lease.NONE, settings, queue, Runnable::run, g -> { }, g -> { });
     }
 
     private static RelaySettings settings(long graceMs, int followerBuffer, int maxEvents) {

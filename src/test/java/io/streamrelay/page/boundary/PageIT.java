@@ -75,7 +75,7 @@ class PageIT {
         upstream = new ScriptedUpstream();
         return Deployments.relay(Map.of(
                 "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", "sk-page-test",
+                "relay.upstream.api-key", io.streamrelay.testing.Secrets.PAGE_UPSTREAM_KEY,
                 "relay.heartbeat-ms", "1000",
                 "relay.request.max-message-chars", String.valueOf(MAX_MESSAGE_CHARS)));
     }
@@ -209,7 +209,7 @@ class PageIT {
             "SSE, MIDSTREAM_ERROR, upstream_error, The model crashed mid-answer",
             "NDJSON, MIDSTREAM_ERROR, upstream_error, The model crashed mid-answer",
             "SSE, HTTP500, upstream_server_error, ",
-            "NDJSON, CUT, upstream_truncated, "})
+            "NDJSON, CUT, upstream_failed, "})
     void upstreamErrorIsShownInTheConversationNotAsAnAnswer(Transport transport, Script script, String code,
                                                              String message) {
         ChatPage page = page().use(transport);

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 
 import static io.streamrelay.testing.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests refused before a stream starts get the same problem body from both transports. */
@@ -117,6 +118,58 @@ class BadInputIT {
         StreamClient client = StreamClient.open(base, "DELETE", transport.path, transport.mediaType, null, null)
                 .awaitEnd(10, TimeUnit.SECONDS);
         assertProblem(client, 405, "method_not_allowed");
+    }
+
+    static Stream<MalformedRequests.Request> malformedRequests() {
+        return MalformedRequests.all(MAX_BYTES).stream();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SENT = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger HTTP_LAYER = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.Map<Integer, Integer> BY_STATUS = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** The generated suite: every malformed request is a 4xx problem, whatever endpoint and transport. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedRequests")
+    void malformedRequestIsRefusedWithAProblemNeverA5xx(MalformedRequests.Request bad) throws Exception {
+        StreamClient client = StreamClient.open(base, bad.method(), bad.path(), bad.accept(), bad.contentType(),
+                bad.body(), bad.headers()).awaitEnd(10, TimeUnit.SECONDS);
+        int status = client.status();
+        SENT.incrementAndGet();
+        BY_STATUS.merge(status, 1, Integer::sum);
+        if (bad.httpLayer()) {
+            // Refused below the servlet container, where no application code runs: no 5xx, nothing in the body.
+            HTTP_LAYER.incrementAndGet();
+            assertTrue(status < 500, "status " + status);
+            assertEquals("", client.bodyText());
+            return;
+        }
+        assertTrue(status >= 400 && status < 500, "status " + status + ": " + client.bodyText());
+        String type = client.header("Content-Type");
+        assertTrue(type != null && type.startsWith("application/problem+json"), type + ": " + client.bodyText());
+        jakarta.json.JsonObject problem = io.streamrelay.testing.Json.object(client.bodyText());
+        assertEquals(status, problem.getInt("status"));
+        assertFalse(problem.getString("code").isBlank());
+        String body = client.bodyText();
+        assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("jakarta.")
+                || body.contains("org.glassfish"), "internal details leaked: " + body);
+    }
+
+    @Test
+    void theGeneratedSuiteCoversEveryEndpointOfBothTransports() {
+        List<MalformedRequests.Request> all = MalformedRequests.all(MAX_BYTES);
+        assertTrue(all.size() >= 300, "only " + all.size());
+        for (String endpoint : List.of("/api/chat", "/ndjson/chat", "/api/generations", "/api/generations/",
+                "/ndjson/generations/", "/api/metrics")) {
+            assertTrue(all.stream().anyMatch(r -> r.path().startsWith(endpoint)), endpoint);
+        }
+        assertTrue(all.stream().anyMatch(r -> r.path().endsWith("/events")));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void figures() {
+        System.out.println("[figure] malformed requests sent: " + SENT.get() + ", by status: " + BY_STATUS
+                + "; refused by the HTTP layer before the relay: " + HTTP_LAYER.get());
     }
 
     @Test

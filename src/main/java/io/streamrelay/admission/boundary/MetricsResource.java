@@ -1,0 +1,35 @@
+package io.streamrelay.admission.boundary;
+
+import io.streamrelay.admission.control.Limits;
+import io.streamrelay.completions.control.TokenRelay;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code GET /api/metrics}: the stream slots in use and the generations running. Slots are released at a
+ * generation's single exit, so once every stream has ended both numbers are exactly 0; the tests hold the relay to
+ * that after every way a stream can end.
+ */
+@Path("metrics")
+public class MetricsResource {
+
+    @Inject
+    Limits limits;
+
+    @Inject
+    TokenRelay relay;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response metrics() {
+        String json = "{\"streams_in_use\":" + limits.streamsInUse()
+                + ",\"clients_with_streams\":" + limits.callersWithStreams()
+                + ",\"running_generations\":" + relay.runningGenerations()
+                + ",\"stored_generations\":" + relay.storedGenerations() + "}";
+        return Response.ok(json).header("Cache-Control", "no-store").build();
+    }
+}

@@ -1,0 +1,157 @@
+package io.streamrelay.admission.control;
+
+import io.streamrelay.admission.entity.Caller;
+import io.streamrelay.admission.entity.Lease;
+import io.streamrelay.problems.entity.ProblemException;
+import io.streamrelay.scheduling.control.RelayThreads;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The limits, per caller and for the whole server: requests a minute, concurrent streams, completion tokens a
+ * minute. A stream's slot is a {@link Lease} its generation holds and gives back at its single exit, so the
+ * counts here are exactly the generations still running.
+ */
+@ApplicationScoped
+public class Limits {
+
+    /** What a client is told to wait when it or the server has no stream slot free: streams end within seconds. */
+    public static final int STREAMS_RETRY_AFTER_SECONDS = 5;
+
+    @Inject
+    AdmissionSettings settings;
+
+    @Inject
+    RelayThreads threads;
+
+    private final Map<Caller, RateBucket> requests = new ConcurrentHashMap<>();
+    private final Map<Caller, RateBucket> tokens = new ConcurrentHashMap<>();
+    private final Map<Caller, Integer> streams = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+
+    @PostConstruct
+    void start() {
+        schedulePrune();
+    }
+
+    /** Counts one API request against the caller's per-minute allowance. */
+    public void countRequest(Caller caller) {
+        int perMinute = settings.requestsPerMinute();
+        if (perMinute <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long wait = requests.computeIfAbsent(caller, c -> new RateBucket(perMinute, now)).take(now);
+        if (wait > 0) {
+            throw limited(429, "rate_limited", "Too many requests",
+                    "at most " + perMinute + " requests a minute per client", seconds(wait));
+        }
+    }
+
+    /** A slot for a new generation, or the reason there is none: 429 for this caller, 503 for the server. */
+    public Lease admit(Caller caller) {
+        long now = System.nanoTime();
+        int perClient = settings.streamsPerClient();
+        boolean[] refused = {false};
+        streams.compute(caller, (c, held) -> {
+            int count = held == null ? 0 : held;
+            if (perClient > 0 && count >= perClient) {
+                refused[0] = true;
+                return held;
+            }
+            return count + 1;
+        });
+        if (refused[0]) {
+            throw limited(429, "too_many_streams", "Too many streams",
+                    "at most " + perClient + " streams at once per client", STREAMS_RETRY_AFTER_SECONDS);
+        }
+        int tokensPerMinute = settings.tokensPerMinute();
+        if (tokensPerMinute > 0) {
+            long wait = tokens.computeIfAbsent(caller, c -> new RateBucket(tokensPerMinute, now)).waitForOne(now);
+            if (wait > 0) {
+                releaseClientSlot(caller);
+                throw limited(429, "token_limit", "Token limit reached",
+                        "at most " + tokensPerMinute + " completion tokens a minute per client", seconds(wait));
+            }
+        }
+        int limit = settings.streamsTotal();
+        if (total.incrementAndGet() > limit && limit > 0) {
+            total.decrementAndGet();
+            releaseClientSlot(caller);
+            throw limited(503, "server_busy", "Server busy",
+                    "the relay is serving as many streams as it may", STREAMS_RETRY_AFTER_SECONDS);
+        }
+        return new Slot(caller);
+    }
+
+    public int streamsInUse() {
+        return total.get();
+    }
+
+    /** Callers holding at least one slot; 0 together with {@link #streamsInUse()} proves no slot leaked. */
+    public int callersWithStreams() {
+        return streams.size();
+    }
+
+    private void releaseClientSlot(Caller caller) {
+        streams.computeIfPresent(caller, (c, held) -> held <= 1 ? null : held - 1);
+    }
+
+    /** Buckets that are full again say nothing a fresh one would not: forgetting them bounds memory. */
+    private void schedulePrune() {
+        try {
+            threads.timers().schedule(() -> {
+                long now = System.nanoTime();
+                requests.values().removeIf(bucket -> bucket.full(now));
+                tokens.values().removeIf(bucket -> bucket.full(now));
+                schedulePrune();
+            }, TimeUnit.MINUTES.toNanos(1));
+        } catch (RejectedExecutionException shuttingDown) {
+            // Nothing left to prune for.
+        }
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    private static ProblemException limited(int status, String code, String title, String detail, long retryAfter) {
+        return new ProblemException(status, code, title, detail)
+                .withHeader("Retry-After", String.valueOf(retryAfter));
+    }
+
+    private final class Slot implements Lease {
+        private final Caller caller;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Slot(Caller caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public void tokens(int count) {
+            int tokensPerMinute = settings.tokensPerMinute();
+            if (tokensPerMinute > 0) {
+                // Looked up each time: a bucket pruned while full is replaced, not spent on in vain.
+                long now = System.nanoTime();
+                tokens.computeIfAbsent(caller, c -> new RateBucket(tokensPerMinute, now)).spend(count, now);
+            }
+        }
+
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                total.decrementAndGet();
+                releaseClientSlot(caller);
+            }
+        }
+    }
+}
