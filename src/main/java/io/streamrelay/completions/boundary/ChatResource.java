@@ -71,8 +71,8 @@ public class ChatResource {
     /** EventSource reconnects with the last id it saw: the same generation continues, it is not asked again. */
     private void resume(String lastEventId, SseEventSink sink, Sse sse) {
         Cursor cursor = Cursor.fromLastEventId(lastEventId);
-        relay.requireKnown(cursor.generation(), RequestCaller.of(request));
-        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.resume(cursor, RequestCaller.of(request), new SseTokenSink(sink, sse));
+        var caller = RequestCaller.of(request);
+        relay.requireKnown(cursor.generation(), caller);
+        relay.resume(cursor, caller, open(sink, sse));
     }
 }
