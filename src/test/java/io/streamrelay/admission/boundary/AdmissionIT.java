@@ -133,6 +133,11 @@ class AdmissionIT {
         String created = request("POST", "/api/generations", body(Script.SLOW.prompt(uuid())), auth("alice"))
                 .awaitEnd(10, TimeUnit.SECONDS).bodyText();
         String id = Json.object(created).getString("id");
+        // Follow at once, before the checks below: the deployment's grace period (300 ms) cancels a generation
+        // nobody follows, and a freshly booted server can take longer than that for the five refusals.
+        // EventSource sends no headers: the id alone is the capability for the GET streams.
+        StreamClient follower = open("GET", "/api/generations/" + id + "/events", "text/event-stream", null,
+                Map.of());
 
         assertEquals(200, request("GET", "/api/generations/" + id, null, auth("alice")).awaitEnd(10, TimeUnit.SECONDS)
                 .status());
@@ -148,9 +153,7 @@ class AdmissionIT {
                 merge(auth("bob"), Map.of("Last-Event-ID", id + ":0"))).awaitEnd(10, TimeUnit.SECONDS),
                 404, "unknown_generation");
 
-        // EventSource sends no headers: the id alone is the capability for the GET streams.
-        StreamClient follower = open("GET", "/api/generations/" + id + "/events", "text/event-stream", null,
-                Map.of()).awaitEnd(20, TimeUnit.SECONDS);
+        follower.awaitEnd(20, TimeUnit.SECONDS);
         assertEquals(200, follower.status());
         List<Received> events = Transport.SSE.events(follower.lines());
         assertEquals("done", events.get(events.size() - 1).type());
