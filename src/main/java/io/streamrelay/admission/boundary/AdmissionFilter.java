@@ -1,5 +1,6 @@
 package io.streamrelay.admission.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.control.AdmissionSettings;
 import io.streamrelay.admission.control.GatewayKeys;
 import io.streamrelay.admission.control.Limits;
@@ -85,7 +86,7 @@ public class AdmissionFilter extends HttpFilter {
     }
 
     private static ProblemException unauthorized(String challenge, String detail) {
-        return new ProblemException(401, "unauthorized", "Unauthorized", detail)
+        return new ProblemException(ErrorCode.UNAUTHORIZED, detail)
                 .withHeader("WWW-Authenticate", challenge);
     }
 }

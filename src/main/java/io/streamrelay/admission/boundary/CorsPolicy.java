@@ -1,5 +1,6 @@
 package io.streamrelay.admission.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -42,8 +43,7 @@ final class CorsPolicy {
             if (sameOrigin(request, origin)) {
                 return true;
             }
-            throw new ProblemException(403, "origin_not_allowed", "Origin not allowed",
-                    "pages on this origin may not call the relay (relay.cors.origins)");
+            throw new ProblemException(ErrorCode.ORIGIN_NOT_ALLOWED, "pages on this origin may not call the relay (relay.cors.origins)");
         }
         response.setHeader("Access-Control-Allow-Origin", origin);
         if (listed) {

@@ -1,5 +1,6 @@
 package io.streamrelay.admission.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.problems.entity.ProblemException;
@@ -51,7 +52,7 @@ public class Limits {
         long now = System.nanoTime();
         long wait = requests.computeIfAbsent(caller, c -> new RateBucket(perMinute, now)).take(now);
         if (wait > 0) {
-            throw limited(429, "rate_limited", "Too many requests",
+            throw limited(ErrorCode.RATE_LIMITED,
                     "at most " + perMinute + " requests a minute per client", seconds(wait));
         }
     }
@@ -70,7 +71,7 @@ public class Limits {
             return count + 1;
         });
         if (refused[0]) {
-            throw limited(429, "too_many_streams", "Too many streams",
+            throw limited(ErrorCode.TOO_MANY_STREAMS,
                     "at most " + perClient + " streams at once per client", STREAMS_RETRY_AFTER_SECONDS);
         }
         int tokensPerMinute = settings.tokensPerMinute();
@@ -78,7 +79,7 @@ public class Limits {
             long wait = tokens.computeIfAbsent(caller, c -> new RateBucket(tokensPerMinute, now)).waitForOne(now);
             if (wait > 0) {
                 releaseClientSlot(caller);
-                throw limited(429, "token_limit", "Token limit reached",
+                throw limited(ErrorCode.TOKEN_LIMIT,
                         "at most " + tokensPerMinute + " completion tokens a minute per client", seconds(wait));
             }
         }
@@ -86,7 +87,7 @@ public class Limits {
         if (total.incrementAndGet() > limit && limit > 0) {
             total.decrementAndGet();
             releaseClientSlot(caller);
-            throw limited(503, "server_busy", "Server busy",
+            throw limited(ErrorCode.SERVER_BUSY,
                     "the relay is serving as many streams as it may", STREAMS_RETRY_AFTER_SECONDS);
         }
         return new Slot(caller);
@@ -123,8 +124,8 @@ public class Limits {
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
-    private static ProblemException limited(int status, String code, String title, String detail, long retryAfter) {
-        return new ProblemException(status, code, title, detail)
+    private static ProblemException limited(ErrorCode code, String detail, long retryAfter) {
+        return new ProblemException(code, detail)
                 .withHeader("Retry-After", String.valueOf(retryAfter));
     }
 

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.boundary.RequestCaller;
 import io.streamrelay.completions.control.ChatRequestReader;
 import io.streamrelay.completions.control.Cursor;
@@ -83,8 +84,7 @@ public class GenerationResource {
         if (lastEventId != null) {
             Cursor cursor = Cursor.fromLastEventId(lastEventId);
             if (!cursor.generation().equals(id)) {
-                throw new ProblemException(400, "invalid_last_event_id", "Malformed Last-Event-ID",
-                        "Last-Event-ID names another generation");
+                throw new ProblemException(ErrorCode.INVALID_LAST_EVENT_ID, "Last-Event-ID names another generation");
             }
             return cursor.after();
         }

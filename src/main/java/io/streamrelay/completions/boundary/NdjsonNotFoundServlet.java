@@ -1,5 +1,6 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +12,6 @@ public class NdjsonNotFoundServlet extends NdjsonServlet {
 
     @Override
     protected void handle(HttpServletRequest request, HttpServletResponse response) {
-        throw new ProblemException(404, "not_found", "Not found", "no such endpoint");
+        throw new ProblemException(ErrorCode.NOT_FOUND, "no such endpoint");
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.boundary.Problems;
 import io.streamrelay.problems.entity.ProblemException;
 import jakarta.servlet.AsyncContext;
@@ -46,7 +47,7 @@ abstract class NdjsonServlet extends HttpServlet {
 
     static ProblemException methodNotAllowed(HttpServletResponse response, String allow, String detail) {
         response.setHeader("Allow", allow);
-        return new ProblemException(405, "method_not_allowed", "Method not allowed", detail);
+        return new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, detail);
     }
 
     /** getParameter is never used: on a POST it would read a form body, and its charset varies by server. */

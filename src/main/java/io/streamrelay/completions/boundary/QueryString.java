@@ -1,5 +1,6 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 
 import java.io.ByteArrayOutputStream;
@@ -64,7 +65,6 @@ final class QueryString {
     }
 
     private static ProblemException invalid() {
-        return new ProblemException(400, "invalid_query", "Malformed query string",
-                "the query string is not valid percent-encoded UTF-8");
+        return new ProblemException(ErrorCode.INVALID_QUERY, "the query string is not valid percent-encoded UTF-8");
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
@@ -47,7 +48,7 @@ public class ChatRequestReader {
 
     public ChatRequest fromQuery(String prompt, String model) {
         if (prompt == null || prompt.isBlank()) {
-            throw invalid("missing_prompt", "the query parameter 'prompt' is required and must not be blank");
+            throw invalid(ErrorCode.MISSING_PROMPT, "the query parameter 'prompt' is required and must not be blank");
         }
         checkLength(prompt);
         return new ChatRequest(List.of(new ChatMessage("user", prompt)), model(model), null, null);
@@ -65,10 +66,10 @@ public class ChatRequestReader {
             }
         } catch (RuntimeException | StackOverflowError e) {
             // Parsson reports nesting beyond its limit as a bare RuntimeException: every failure here is bad input.
-            throw new ProblemException(400, "invalid_json", "Malformed JSON", "the body is not one valid JSON value");
+            throw new ProblemException(ErrorCode.INVALID_JSON, "the body is not one valid JSON value");
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw invalid("invalid_request", "the body must be a JSON object");
+            throw invalid(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
         }
         return fromObject(value.asJsonObject());
     }
@@ -78,18 +79,18 @@ public class ChatRequestReader {
         JsonValue prompt = body.get("prompt");
         JsonValue list = body.get("messages");
         if (prompt != null && list != null) {
-            throw invalid("invalid_request", "give either 'prompt' or 'messages', not both");
+            throw invalid(ErrorCode.INVALID_REQUEST, "give either 'prompt' or 'messages', not both");
         }
         if (prompt != null) {
             if (!(prompt instanceof JsonString p) || p.getString().isBlank()) {
-                throw invalid("invalid_prompt", "'prompt' must be a non-blank string");
+                throw invalid(ErrorCode.INVALID_PROMPT, "'prompt' must be a non-blank string");
             }
             checkLength(p.getString());
             messages = List.of(new ChatMessage("user", p.getString()));
         } else if (list != null) {
             messages = messages(list);
         } else {
-            throw invalid("missing_messages", "the body needs 'messages' (or 'prompt')");
+            throw invalid(ErrorCode.MISSING_MESSAGES, "the body needs 'messages' (or 'prompt')");
         }
         return new ChatRequest(messages, model(body.get("model")), temperature(body.get("temperature")),
                 maxTokens(body.get("max_tokens"), settings.maxTokens()));
@@ -97,22 +98,22 @@ public class ChatRequestReader {
 
     private List<ChatMessage> messages(JsonValue list) {
         if (!(list instanceof JsonArray array) || array.isEmpty()) {
-            throw invalid("invalid_messages", "'messages' must be a non-empty array");
+            throw invalid(ErrorCode.INVALID_MESSAGES, "'messages' must be a non-empty array");
         }
         if (array.size() > settings.maxMessages()) {
-            throw invalid("too_many_messages", "at most " + settings.maxMessages() + " messages");
+            throw invalid(ErrorCode.TOO_MANY_MESSAGES, "at most " + settings.maxMessages() + " messages");
         }
         List<ChatMessage> messages = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             JsonValue item = array.get(i);
             if (!(item instanceof JsonObject message)) {
-                throw invalid("invalid_messages", "messages[" + i + "] must be an object");
+                throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "] must be an object");
             }
             if (!(message.get("role") instanceof JsonString role) || !ROLES.contains(role.getString())) {
-                throw invalid("invalid_messages", "messages[" + i + "].role must be system, user or assistant");
+                throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "].role must be system, user or assistant");
             }
             if (!(message.get("content") instanceof JsonString content)) {
-                throw invalid("invalid_messages", "messages[" + i + "].content must be a string");
+                throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "].content must be a string");
             }
             checkLength(content.getString());
             messages.add(new ChatMessage(role.getString(), content.getString()));
@@ -125,7 +126,7 @@ public class ChatRequestReader {
             return null;
         }
         if (!(value instanceof JsonString s)) {
-            throw invalid("invalid_model", "'model' must be a string");
+            throw invalid(ErrorCode.INVALID_MODEL, "'model' must be a string");
         }
         return model(s.getString());
     }
@@ -135,13 +136,13 @@ public class ChatRequestReader {
             return null;
         }
         if (model.isBlank() || model.length() > MAX_MODEL_LENGTH || model.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("invalid_model", "'model' must be a non-blank name of at most " + MAX_MODEL_LENGTH
+            throw invalid(ErrorCode.INVALID_MODEL, "'model' must be a non-blank name of at most " + MAX_MODEL_LENGTH
                     + " characters");
         }
         Set<String> allowed = settings.allowedModels();
         if (!allowed.isEmpty() && !allowed.contains(model)) {
             // The list is the operator's, not a secret: naming it saves the client a guess.
-            throw invalid("model_not_allowed", "'model' must be one of " + String.join(", ", allowed.stream()
+            throw invalid(ErrorCode.MODEL_NOT_ALLOWED, "'model' must be one of " + String.join(", ", allowed.stream()
                     .sorted().toList()) + ", or left out");
         }
         return model;
@@ -152,7 +153,7 @@ public class ChatRequestReader {
             return null;
         }
         if (!(value instanceof JsonNumber n) || n.doubleValue() < 0 || n.doubleValue() > 2) {
-            throw invalid("invalid_temperature", "'temperature' must be a number from 0 to 2");
+            throw invalid(ErrorCode.INVALID_TEMPERATURE, "'temperature' must be a number from 0 to 2");
         }
         return n.doubleValue();
     }
@@ -163,14 +164,14 @@ public class ChatRequestReader {
         }
         if (!(value instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().signum() <= 0
                 || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
-            throw invalid("invalid_max_tokens", "'max_tokens' must be a whole number from 1 to " + max);
+            throw invalid(ErrorCode.INVALID_MAX_TOKENS, "'max_tokens' must be a whole number from 1 to " + max);
         }
         return n.intValue();
     }
 
     private void checkLength(String content) {
         if (content.length() > settings.maxMessageChars()) {
-            throw invalid("message_too_long", "a message may have at most " + settings.maxMessageChars()
+            throw invalid(ErrorCode.MESSAGE_TOO_LONG, "a message may have at most " + settings.maxMessageChars()
                     + " characters");
         }
     }
@@ -180,13 +181,11 @@ public class ChatRequestReader {
         int semicolon = type.indexOf(';');
         String mediaType = (semicolon < 0 ? type : type.substring(0, semicolon)).strip();
         if (!mediaType.equals("application/json")) {
-            throw new ProblemException(415, "unsupported_media_type", "Unsupported media type",
-                    "send the body as application/json");
+            throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
         }
         if (semicolon >= 0 && type.contains("charset") && !type.replace(" ", "").contains("charset=utf-8")
                 && !type.replace(" ", "").contains("charset=\"utf-8\"")) {
-            throw new ProblemException(415, "unsupported_media_type", "Unsupported media type",
-                    "the body must be UTF-8");
+            throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be UTF-8");
         }
     }
 
@@ -197,8 +196,7 @@ public class ChatRequestReader {
         int read;
         while ((read = body.read(buffer)) >= 0) {
             if (out.size() + read > max) {
-                throw new ProblemException(413, "body_too_large", "Request body too large",
-                        "the body may have at most " + max + " bytes");
+                throw new ProblemException(ErrorCode.BODY_TOO_LARGE, "the body may have at most " + max + " bytes");
             }
             out.write(buffer, 0, read);
         }
@@ -212,11 +210,11 @@ public class ChatRequestReader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new ProblemException(400, "invalid_encoding", "Invalid UTF-8", "the body is not valid UTF-8");
+            throw new ProblemException(ErrorCode.INVALID_ENCODING, "the body is not valid UTF-8");
         }
     }
 
-    private static ProblemException invalid(String code, String detail) {
-        return new ProblemException(422, code, "Invalid request", detail);
+    private static ProblemException invalid(ErrorCode code, String detail) {
+        return new ProblemException(code, detail);
     }
 }

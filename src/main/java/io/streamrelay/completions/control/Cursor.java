@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 
 import java.util.regex.Pattern;
@@ -14,8 +15,7 @@ public record Cursor(String generation, long after) {
     public static Cursor fromLastEventId(String header) {
         var match = header == null ? null : LAST_EVENT_ID.matcher(header);
         if (match == null || !match.matches()) {
-            throw new ProblemException(400, "invalid_last_event_id", "Malformed Last-Event-ID",
-                    "Last-Event-ID must be <generation>:<seq>, as the stream's ids are");
+            throw new ProblemException(ErrorCode.INVALID_LAST_EVENT_ID, "Last-Event-ID must be <generation>:<seq>, as the stream's ids are");
         }
         return new Cursor(match.group(1), Long.parseLong(match.group(2)));
     }
@@ -26,8 +26,7 @@ public record Cursor(String generation, long after) {
             return -1;
         }
         if (!AFTER.matcher(parameter).matches()) {
-            throw new ProblemException(400, "invalid_after", "Malformed after",
-                    "'after' must be the seq of the last event received (a whole number)");
+            throw new ProblemException(ErrorCode.INVALID_AFTER, "'after' must be the seq of the last event received (a whole number)");
         }
         return Long.parseLong(parameter);
     }

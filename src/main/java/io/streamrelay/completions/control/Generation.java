@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
@@ -167,7 +168,7 @@ final class Generation implements Consumer<UpstreamEvent> {
      */
     private void startGrace() {
         if (replay.graceMs() == 0) {
-            decide(new StreamEvent.Failure(seq + 1, "cancelled", "no client is following the generation", false));
+            decide(new StreamEvent.Failure(seq + 1, ErrorCode.CANCELLED, "no client is following the generation", false));
             return;
         }
         grace = scheduler.schedule(this::graceOver, replay.graceMs() * MS);
@@ -178,7 +179,7 @@ final class Generation implements Consumer<UpstreamEvent> {
             if (!followers.isEmpty() || status != Status.RUNNING) {
                 return;
             }
-            decide(new StreamEvent.Failure(seq + 1, "cancelled",
+            decide(new StreamEvent.Failure(seq + 1, ErrorCode.CANCELLED,
                     "no client came back within " + replay.graceMs() + " ms", false));
         }
         end();
@@ -187,7 +188,7 @@ final class Generation implements Consumer<UpstreamEvent> {
     /** An explicit cancel: every follower is told, and the upstream stops. */
     void cancel() {
         synchronized (lock) {
-            decide(new StreamEvent.Failure(seq + 1, "cancelled", "the generation was cancelled", false));
+            decide(new StreamEvent.Failure(seq + 1, ErrorCode.CANCELLED, "the generation was cancelled", false));
         }
         end();
     }
@@ -257,7 +258,7 @@ final class Generation implements Consumer<UpstreamEvent> {
                     : new StreamEvent.Token(seq + 1, text);
             // One slot and some bytes stay free for the terminal event.
             if (log.size() + 2 > replay.maxEvents() || logBytes + bytes(event) + 256 > replay.maxBytes()) {
-                decide(new StreamEvent.Failure(seq + 1, "too_large",
+                decide(new StreamEvent.Failure(seq + 1, ErrorCode.TOO_LARGE,
                         "the answer outgrew the replay log's bound", false));
                 tooLarge = true;
                 live = List.of();
@@ -296,9 +297,9 @@ final class Generation implements Consumer<UpstreamEvent> {
                 // Once a token went out the answer cannot be asked for again without repeating it: the client
                 // gets a terminal error to retry on, never a shorter answer passed off as done.
                 decide(relayedPieces > 0
-                        ? new StreamEvent.Failure(seq + 1, "upstream_failed",
+                        ? new StreamEvent.Failure(seq + 1, ErrorCode.UPSTREAM_FAILED,
                         "the upstream stream was cut after the answer had started", true)
-                        : new StreamEvent.Failure(seq + 1, "upstream_truncated",
+                        : new StreamEvent.Failure(seq + 1, ErrorCode.UPSTREAM_TRUNCATED,
                         "the upstream stream ended before the answer was finished", true));
             } else {
                 Usage counted = usage != null ? usage : new Usage(0, relayedPieces, relayedPieces, true);
@@ -309,7 +310,7 @@ final class Generation implements Consumer<UpstreamEvent> {
         end();
     }
 
-    void fail(String code, String message, boolean retryable) {
+    void fail(ErrorCode code, String message, boolean retryable) {
         synchronized (lock) {
             decide(new StreamEvent.Failure(seq + 1, code, message, retryable));
         }
@@ -337,7 +338,7 @@ final class Generation implements Consumer<UpstreamEvent> {
             }
             last = terminal;
             status = last instanceof StreamEvent.Done ? Status.DONE
-                    : last instanceof StreamEvent.Failure failure && failure.code().equals("cancelled")
+                    : last instanceof StreamEvent.Failure failure && failure.code() == ErrorCode.CANCELLED
                     ? Status.CANCELLED : Status.ERROR;
             append(last);
             told = List.copyOf(followers);
@@ -392,17 +393,17 @@ final class Generation implements Consumer<UpstreamEvent> {
                 return;
             }
             if (now - startedNanos >= timers.maxDurationMs() * MS) {
-                decide(new StreamEvent.Failure(seq + 1, "max_duration",
+                decide(new StreamEvent.Failure(seq + 1, ErrorCode.MAX_DURATION,
                         "the stream reached its maximum duration", false));
             } else if (!firstToken && now - startedNanos >= timers.firstTokenMs() * MS) {
-                decide(new StreamEvent.Failure(seq + 1, "first_token_timeout",
+                decide(new StreamEvent.Failure(seq + 1, ErrorCode.FIRST_TOKEN_TIMEOUT,
                         "the upstream sent no token in time", true));
             } else if (firstPayloadNanos != 0 && now - lastPayloadNanos >= timers.idleMs() * MS) {
                 // Keep-alive comments are not progress: only payloads move lastPayloadNanos.
                 decide(firstToken
-                        ? new StreamEvent.Failure(seq + 1, "upstream_failed",
+                        ? new StreamEvent.Failure(seq + 1, ErrorCode.UPSTREAM_FAILED,
                         "the upstream stopped sending after the answer had started", true)
-                        : new StreamEvent.Failure(seq + 1, "upstream_stalled", "the upstream stopped sending", true));
+                        : new StreamEvent.Failure(seq + 1, ErrorCode.UPSTREAM_STALLED, "the upstream stopped sending", true));
             }
             expired = terminal != null;
             live = List.copyOf(followers);

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.control.Limits;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
@@ -58,7 +59,7 @@ public class TokenRelay {
             // Opened only once admitted: a refusal must still be able to answer with a plain problem response.
             sink = opener.open();
         } catch (IOException | RuntimeException | Error failure) {
-            generation.fail("internal_error", "the relay failed", true);
+            generation.fail(ErrorCode.INTERNAL_ERROR, "the relay failed", true);
             throw failure;
         }
         guarded(generation, () -> {
@@ -134,7 +135,7 @@ public class TokenRelay {
             starting.run();
         } catch (RuntimeException | Error failure) {
             LOG.warning(() -> "generation " + generation.id() + " failed to start: " + failure.getClass().getName());
-            generation.fail("internal_error", "the relay failed", true);
+            generation.fail(ErrorCode.INTERNAL_ERROR, "the relay failed", true);
             throw failure;
         }
     }
@@ -143,8 +144,7 @@ public class TokenRelay {
         Generation generation = store.find(id);
         // Another key's generation is answered exactly like an unknown one: its existence is not for others.
         if (generation == null || !generation.visibleTo(caller)) {
-            throw new ProblemException(404, "unknown_generation", "Unknown generation",
-                    "no generation with this id, or it has expired");
+            throw new ProblemException(ErrorCode.UNKNOWN_GENERATION, "no generation with this id, or it has expired");
         }
         return generation;
     }
@@ -153,7 +153,7 @@ public class TokenRelay {
     @PreDestroy
     void shutdown() {
         for (Generation generation : Set.copyOf(running)) {
-            generation.fail("server_shutdown", "the relay is shutting down", true);
+            generation.fail(ErrorCode.SERVER_SHUTDOWN, "the relay is shutting down", true);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.streamrelay.completions.entity;
 
+import io.streamrelay.problems.entity.ErrorCode;
+
 import io.streamrelay.upstream.entity.Usage;
 
 /**
@@ -92,7 +94,16 @@ public sealed interface StreamEvent {
         }
     }
 
-    record Failure(long seq, String code, String message, boolean retryable) implements StreamEvent {
+    /**
+     * {@code cause} names what happened when {@code code} is a summary ({@code upstream_failed}: cut, stalled, an
+     * in-band error); {@code retryAfterMs} is the wait a client should honour before retrying, -1 when unknown.
+     */
+    record Failure(long seq, ErrorCode code, String message, boolean retryable, ErrorCode cause,
+                   long retryAfterMs) implements StreamEvent {
+        public Failure(long seq, ErrorCode code, String message, boolean retryable) {
+            this(seq, code, message, retryable, null, -1);
+        }
+
         public String type() {
             return "error";
         }
@@ -102,9 +113,15 @@ public sealed interface StreamEvent {
         }
 
         public void appendJson(StringBuilder out) {
-            head(out, this).append(",\"code\":");
-            JsonText.quote(out, code).append(",\"message\":");
-            JsonText.quote(out, message).append(",\"retryable\":").append(retryable).append('}');
+            head(out, this).append(",\"code\":\"").append(code.code()).append("\",\"message\":");
+            JsonText.quote(out, message).append(",\"retryable\":").append(retryable);
+            if (cause != null) {
+                out.append(",\"cause\":\"").append(cause.code()).append('"');
+            }
+            if (retryAfterMs >= 0) {
+                out.append(",\"retry_after_ms\":").append(retryAfterMs);
+            }
+            out.append('}');
         }
     }
 

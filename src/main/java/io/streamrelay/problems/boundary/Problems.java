@@ -1,5 +1,6 @@
 package io.streamrelay.problems.boundary;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.Problem;
 import io.streamrelay.problems.entity.ProblemException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,17 +16,17 @@ public final class Problems {
 
     public static Problem forStatus(int status) {
         return switch (status) {
-            case 400 -> new Problem(400, "bad_request", "Bad request", null);
-            case 403 -> new Problem(403, "forbidden", "Forbidden", null);
-            case 404 -> new Problem(404, "not_found", "Not found", null);
-            case 405 -> new Problem(405, "method_not_allowed", "Method not allowed", null);
-            case 406 -> new Problem(406, "not_acceptable", "Not acceptable",
-                    "this endpoint answers with the media type it documents");
-            case 413 -> new Problem(413, "body_too_large", "Request body too large", null);
-            case 415 -> new Problem(415, "unsupported_media_type", "Unsupported media type", null);
+            case 400 -> Problem.of(ErrorCode.BAD_REQUEST, null);
+            case 403 -> Problem.of(ErrorCode.FORBIDDEN, null);
+            case 404 -> Problem.of(ErrorCode.NOT_FOUND, null);
+            case 405 -> Problem.of(ErrorCode.METHOD_NOT_ALLOWED, null);
+            case 406 -> Problem.of(ErrorCode.NOT_ACCEPTABLE, "this endpoint answers with the media type it documents");
+            case 413 -> Problem.of(ErrorCode.BODY_TOO_LARGE, null);
+            case 415 -> Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null);
             default -> status >= 400 && status < 500
-                    ? new Problem(status, "client_error", "Request refused", null)
-                    : new Problem(500, "internal_error", "Internal error", "the relay failed; the log has details");
+                    // The container's own status stays: the code names the kind, the status the exact refusal.
+                    ? new Problem(status, ErrorCode.CLIENT_ERROR.code(), ErrorCode.CLIENT_ERROR.title(), null)
+                    : Problem.of(ErrorCode.INTERNAL_ERROR, "the relay failed; the log has details");
         };
     }
 

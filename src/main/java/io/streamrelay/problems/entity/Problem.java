@@ -13,6 +13,10 @@ public record Problem(int status, String code, String title, String detail) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    public static Problem of(ErrorCode code, String detail) {
+        return new Problem(code.status(), code.code(), code.title(), detail);
+    }
+
     public String type() {
         return "urn:streamrelay:problem:" + code;
     }

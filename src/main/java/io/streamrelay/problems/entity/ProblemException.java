@@ -9,9 +9,9 @@ public class ProblemException extends RuntimeException {
     private final transient Problem problem;
     private final transient Map<String, String> headers = new LinkedHashMap<>();
 
-    public ProblemException(int status, String code, String title, String detail) {
-        super(code, null, false, false);
-        this.problem = new Problem(status, code, title, detail);
+    public ProblemException(ErrorCode code, String detail) {
+        super(code.code(), null, false, false);
+        this.problem = Problem.of(code, detail);
     }
 
     public Problem problem() {

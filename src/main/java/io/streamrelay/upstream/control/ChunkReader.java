@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.ServerSentEvent;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
@@ -41,15 +42,15 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         try {
             chunk = ChunkScanner.read(data);
         } catch (ChunkScanner.NotAnObject e) {
-            fail("upstream_bad_response", "upstream sent a chunk that is not a JSON object", false);
+            fail(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent a chunk that is not a JSON object", false);
             return;
         } catch (RuntimeException e) {
-            fail("upstream_bad_response", "upstream sent a chunk that is not valid JSON", false);
+            fail(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent a chunk that is not valid JSON", false);
             return;
         }
         if ("error".equals(event.event()) || (chunk.hasError() && !chunk.hasChoices())
                 || "error".equals(chunk.object())) {
-            fail("upstream_error", errorMessage(chunk), false);
+            fail(ErrorCode.UPSTREAM_ERROR, errorMessage(chunk), false);
             return;
         }
         boolean relayed = false;
@@ -63,7 +64,7 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         }
         if ("error".equals(chunk.finishReason())) {
             // OpenRouter keeps the 200 and reports the failure as a finish reason with an error object.
-            fail("upstream_error", errorMessage(chunk), false);
+            fail(ErrorCode.UPSTREAM_ERROR, errorMessage(chunk), false);
             return;
         }
         if (chunk.finishReason() != null) {
@@ -85,7 +86,7 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         return redaction.apply(message == null ? "the upstream reported an error in the stream" : message);
     }
 
-    private void fail(String code, String message, boolean retryable) {
+    private void fail(ErrorCode code, String message, boolean retryable) {
         ended = true;
         events.accept(new UpstreamEvent.Failure(code, message, retryable));
     }

@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -91,7 +92,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             }
         } catch (RuntimeException unreadable) {
             // An over-long line or anything else the parser cannot take: the stream cannot be trusted further.
-            end(new UpstreamEvent.Failure("upstream_bad_response", "upstream sent an unreadable stream", false));
+            end(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent an unreadable stream", false));
             subscription.cancel();
         }
     }
@@ -114,7 +115,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     /** The request failed before a response (refused, reset, timed out) or the body broke off. */
     void connectionLost() {
         if (subscription == null && errorBody == null) {
-            end(new UpstreamEvent.Failure("upstream_unavailable", "could not reach the upstream", true, 0, -1));
+            end(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_UNAVAILABLE, "could not reach the upstream", true, 0, -1));
         } else if (errorBody != null) {
             end(UpstreamStatus.failure(errorStatus, null, retryAfterMs));
         } else {

@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.scheduling.control.TaskQueue;
 import io.streamrelay.upstream.entity.ChatRequest;
 import io.streamrelay.upstream.entity.UpstreamEvent;
@@ -84,7 +85,7 @@ final class UpstreamAttempts {
             call = client.send(attempt.endpoint, request, attempt);
         } catch (RuntimeException unusable) {
             // A request that cannot even be built (a malformed URL) is an upstream that cannot be reached.
-            attempt.accept(new UpstreamEvent.Failure("upstream_unavailable", "could not reach the upstream", true,
+            attempt.accept(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_UNAVAILABLE, "could not reach the upstream", true,
                     0, -1));
             return;
         }
@@ -149,7 +150,7 @@ final class UpstreamAttempts {
                 pending = next;
             }
         } catch (RejectedExecutionException shuttingDown) {
-            events.accept(new UpstreamEvent.Failure("upstream_unavailable", "the relay is shutting down", true, 0,
+            events.accept(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_UNAVAILABLE, "the relay is shutting down", true, 0,
                     -1));
         }
     }
@@ -190,7 +191,7 @@ final class UpstreamAttempts {
                 return;
             } else if (event instanceof UpstreamEvent.End end && !output && !finished && !end.doneMarker()) {
                 // The connection broke before anything was said: as good as never connected.
-                failedBeforeOutput(new UpstreamEvent.Failure("upstream_truncated",
+                failedBeforeOutput(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_TRUNCATED,
                         "the upstream stream ended before the answer was finished", true, 0, -1));
                 return;
             }

@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 
 /** The stable code for an HTTP status the upstream answered with instead of a stream. */
@@ -23,22 +24,22 @@ final class UpstreamStatus {
     static UpstreamEvent.Failure failure(int status, String upstreamMessage, long retryAfterMs,
                                          String upstreamCode) {
         if (status == 429 && "insufficient_quota".equals(upstreamCode)) {
-            return new UpstreamEvent.Failure("upstream_quota_exceeded", "upstream answered HTTP 429"
+            return new UpstreamEvent.Failure(ErrorCode.UPSTREAM_QUOTA_EXCEEDED, "upstream answered HTTP 429"
                     + (upstreamMessage == null || upstreamMessage.isBlank() ? "" : ": " + upstreamMessage), false,
                     status, retryAfterMs);
         }
-        String code = switch (status) {
-            case 400 -> "upstream_bad_request";
-            case 401 -> "upstream_unauthorized";
-            case 402 -> "upstream_payment_required";
-            case 403 -> "upstream_forbidden";
-            case 404 -> "upstream_not_found";
-            case 422 -> "upstream_invalid_parameters";
-            case 429 -> "upstream_rate_limited";
-            case 500 -> "upstream_server_error";
-            case 503 -> "upstream_overloaded";
-            case 502, 504 -> "upstream_unavailable";
-            default -> status >= 500 ? "upstream_server_error" : "upstream_rejected";
+        ErrorCode code = switch (status) {
+            case 400 -> ErrorCode.UPSTREAM_BAD_REQUEST;
+            case 401 -> ErrorCode.UPSTREAM_UNAUTHORIZED;
+            case 402 -> ErrorCode.UPSTREAM_PAYMENT_REQUIRED;
+            case 403 -> ErrorCode.UPSTREAM_FORBIDDEN;
+            case 404 -> ErrorCode.UPSTREAM_NOT_FOUND;
+            case 422 -> ErrorCode.UPSTREAM_INVALID_PARAMETERS;
+            case 429 -> ErrorCode.UPSTREAM_RATE_LIMITED;
+            case 500 -> ErrorCode.UPSTREAM_SERVER_ERROR;
+            case 503 -> ErrorCode.UPSTREAM_OVERLOADED;
+            case 502, 504 -> ErrorCode.UPSTREAM_UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.UPSTREAM_SERVER_ERROR : ErrorCode.UPSTREAM_REJECTED;
         };
         boolean retryable = status == 429 || status >= 500;
         String message = "upstream answered HTTP " + status

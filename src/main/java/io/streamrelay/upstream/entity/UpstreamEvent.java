@@ -1,5 +1,7 @@
 package io.streamrelay.upstream.entity;
 
+import io.streamrelay.problems.entity.ErrorCode;
+
 /** What an upstream can say, already free of its wire format. */
 public sealed interface UpstreamEvent {
 
@@ -29,9 +31,9 @@ public sealed interface UpstreamEvent {
      * The upstream failed. {@code status} is the HTTP status it answered with (0: it could not be reached or the
      * connection broke; -1: an error inside the stream), {@code retryAfterMs} its Retry-After (-1: none).
      */
-    record Failure(String code, String message, boolean retryable, int status, long retryAfterMs)
+    record Failure(ErrorCode code, String message, boolean retryable, int status, long retryAfterMs)
             implements UpstreamEvent {
-        public Failure(String code, String message, boolean retryable) {
+        public Failure(ErrorCode code, String message, boolean retryable) {
             this(code, message, retryable, -1, -1);
         }
     }

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.scheduling.control.TaskQueue;
@@ -41,7 +42,7 @@ class GenerationLeaseTest {
         });
         assertThrows(IllegalStateException.class, () -> generation.start(broken));
         // What TokenRelay does with a failure while starting:
-        generation.fail("internal_error", "the relay failed", true);
+        generation.fail(ErrorCode.INTERNAL_ERROR, "the relay failed", true);
         assertEquals(1, lease.released.get());
         assertEquals(1, ended.get());
     }
@@ -65,7 +66,7 @@ class GenerationLeaseTest {
         Generation generation = generation();
         generation.start(upstream(events -> { }));
         generation.cancel();
-        generation.fail("upstream_failed", "late", true);
+        generation.fail(ErrorCode.UPSTREAM_FAILED, "late", true);
         generation.cancel();
         assertEquals(1, lease.released.get());
         assertEquals("cancelled", generation.view().status());

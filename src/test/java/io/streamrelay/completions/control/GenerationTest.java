@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.StreamEvent;
@@ -62,7 +63,7 @@ class GenerationTest {
         RecordingSink sink = new RecordingSink();
         generation.follow(sink, -1);
         generation.start(upstream);
-        upstream.send(new UpstreamEvent.Text("a"), new UpstreamEvent.Failure("upstream_error", "boom", false));
+        upstream.send(new UpstreamEvent.Text("a"), new UpstreamEvent.Failure(ErrorCode.UPSTREAM_ERROR, "boom", false));
         upstream.send(new UpstreamEvent.Text("late"), new UpstreamEvent.End(true));
         generation.cancel();
         assertEquals(List.of("start:0", "token:1", "error:2"), sink.seen());
@@ -78,7 +79,7 @@ class GenerationTest {
         upstream.send(new UpstreamEvent.Text("a"), new UpstreamEvent.End(false));
         assertEquals("error:2", sink.seen().get(2));
         StreamEvent.Failure failure = (StreamEvent.Failure) sink.events.get(2);
-        assertEquals("upstream_failed", failure.code());
+        assertEquals(ErrorCode.UPSTREAM_FAILED, failure.code());
         assertTrue(failure.retryable());
     }
 
@@ -90,7 +91,7 @@ class GenerationTest {
         generation.start(upstream);
         upstream.send(new UpstreamEvent.Progress(), new UpstreamEvent.End(false));
         assertEquals(List.of("start:0", "error:1"), sink.seen());
-        assertEquals("upstream_truncated", ((StreamEvent.Failure) sink.events.get(1)).code());
+        assertEquals(ErrorCode.UPSTREAM_TRUNCATED, ((StreamEvent.Failure) sink.events.get(1)).code());
     }
 
     @Test
@@ -157,7 +158,7 @@ class GenerationTest {
             upstream.send(new UpstreamEvent.Text("t" + i));
         }
         assertEquals(List.of("start:0", "token:1", "token:2", "token:3", "error:4"), sink.seen());
-        assertEquals("too_large", ((StreamEvent.Failure) sink.events.get(4)).code());
+        assertEquals(ErrorCode.TOO_LARGE, ((StreamEvent.Failure) sink.events.get(4)).code());
         assertTrue(upstream.cancelled);
     }
 

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.entity;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.Usage;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -55,9 +56,9 @@ class StreamEventJsonTest {
 
     @Test
     void errorJsonCarriesCodeMessageAndRetryable() {
-        assertEquals("{\"type\":\"error\",\"seq\":4,\"code\":\"upstream_cut\",\"message\":\"the upstream closed "
+        assertEquals("{\"type\":\"error\",\"seq\":4,\"code\":\"upstream_failed\",\"message\":\"the upstream closed "
                         + "the stream\",\"retryable\":true}",
-                new StreamEvent.Failure(4, "upstream_cut", "the upstream closed the stream", true).json());
+                new StreamEvent.Failure(4, ErrorCode.UPSTREAM_FAILED, "the upstream closed the stream", true).json());
     }
 
     @Test
@@ -70,7 +71,7 @@ class StreamEventJsonTest {
     @Test
     void onlyDoneAndErrorAreTerminal() {
         assertTrue(new StreamEvent.Done(1, "stop", new Usage(0, 0, 0, false)).terminal());
-        assertTrue(new StreamEvent.Failure(1, "c", "m", false).terminal());
+        assertTrue(new StreamEvent.Failure(1, ErrorCode.INTERNAL_ERROR, "m", false).terminal());
         assertFalse(new StreamEvent.Start(0, "g", "m").terminal());
         assertFalse(new StreamEvent.Token(1, "t").terminal());
         assertFalse(new StreamEvent.Reasoning(1, "t").terminal());
@@ -129,7 +130,7 @@ class StreamEventJsonTest {
             String text = randomText(random);
             if (hasLoneSurrogate(text)) {
                 checked++;
-                byte[] wire = new StreamEvent.Failure(i, "c", text, false).json().getBytes(StandardCharsets.UTF_8);
+                byte[] wire = new StreamEvent.Failure(i, ErrorCode.INTERNAL_ERROR, text, false).json().getBytes(StandardCharsets.UTF_8);
                 assertEquals(text, parse(wire).getString("message"), "case " + i);
             }
         }

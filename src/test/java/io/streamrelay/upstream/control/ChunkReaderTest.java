@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.ServerSentEvent;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.UpstreamEvent.Counted;
@@ -191,7 +192,7 @@ class ChunkReaderTest {
     void openAiMidStreamErrorIsUpstreamError() {
         feed("{\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
-        assertEquals(List.of(new Failure("upstream_error",
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR,
                 "The server had an error while processing your request. Sorry about that!", false)), events);
         assertTrue(reader.ended());
     }
@@ -200,7 +201,7 @@ class ChunkReaderTest {
     void vllmMidStreamErrorIsUpstreamError() {
         feed("{\"object\":\"error\",\"message\":\"The decoder prompt (length 9000) is longer than the maximum "
                 + "model length of 8192.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}");
-        assertEquals(List.of(new Failure("upstream_error",
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR,
                 "The decoder prompt (length 9000) is longer than the maximum model length of 8192.", false)), events);
     }
 
@@ -210,20 +211,20 @@ class ChunkReaderTest {
                 + "\"model\":\"openai/gpt-4o\",\"provider\":\"OpenAI\",\"error\":{\"code\":\"server_error\","
                 + "\"message\":\"Provider disconnected unexpectedly\"},\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\",\"native_finish_reason\":\"error\"}]}");
-        assertEquals(List.of(new Failure("upstream_error", "Provider disconnected unexpectedly", false)), events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "Provider disconnected unexpectedly", false)), events);
         assertTrue(reader.ended());
     }
 
     @Test
     void sseEventNamedErrorIsUpstreamError() {
         reader.accept(new ServerSentEvent("error", "{\"message\":\"overloaded\"}", ""));
-        assertEquals(List.of(new Failure("upstream_error", "overloaded", false)), events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "overloaded", false)), events);
     }
 
     @Test
     void errorWithoutMessageGetsAGenericOne() {
         feed("{\"error\":{\"type\":\"server_error\"}}");
-        assertEquals(List.of(new Failure("upstream_error", "the upstream reported an error in the stream", false)),
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "the upstream reported an error in the stream", false)),
                 events);
     }
 
@@ -233,7 +234,7 @@ class ChunkReaderTest {
         feed(DEEPSEEK_HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"late\"},\"logprobs\":null,"
                 + "\"finish_reason\":null}]}");
         feed("[DONE]");
-        assertEquals(List.of(new Failure("upstream_error", "boom", false)), events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "boom", false)), events);
     }
 
     @Test
@@ -247,7 +248,7 @@ class ChunkReaderTest {
     @ValueSource(strings = {"{\"choices\":[", "{choices:[]}", "", "data: {}", "{\"choices\":[] \"usage\":null}"})
     void malformedJsonIsBadResponse(String data) {
         feed(data);
-        assertEquals(List.of(new Failure("upstream_bad_response", "upstream sent a chunk that is not valid JSON",
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent a chunk that is not valid JSON",
                 false)), events);
         assertTrue(reader.ended());
     }
@@ -256,7 +257,7 @@ class ChunkReaderTest {
     void deeplyNestedChunkIsBadResponse() {
         feed("{\"choices\":" + "[".repeat(2000) + "]".repeat(2000) + "}");
         assertEquals(1, events.size());
-        assertEquals("upstream_bad_response", ((Failure) events.get(0)).code());
+        assertEquals(ErrorCode.UPSTREAM_BAD_RESPONSE, ((Failure) events.get(0)).code());
         assertTrue(reader.ended());
     }
 
@@ -264,21 +265,21 @@ class ChunkReaderTest {
     @ValueSource(strings = {"[1,2]", "\"text\"", "42", "null"})
     void jsonThatIsNotAnObjectIsBadResponse(String data) {
         feed(data);
-        assertEquals(List.of(new Failure("upstream_bad_response",
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_BAD_RESPONSE,
                 "upstream sent a chunk that is not a JSON object", false)), events);
     }
 
     @Test
     void configuredKeyInAnErrorMessageIsRedacted() {
         feed("{\"error\":{\"message\":\"token " + CONFIGURED_KEY + " is not allowed for model x\"}}");
-        assertEquals(List.of(new Failure("upstream_error", "token [redacted] is not allowed for model x", false)),
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "token [redacted] is not allowed for model x", false)),
                 events);
     }
 
     @Test
     void keyShapedStringInAnErrorMessageIsRedacted() {
         feed("{\"object\":\"error\",\"message\":\"rejected key sk-proj-Ab3dEf9hIjKlMnOp for this project\"}");
-        assertEquals(List.of(new Failure("upstream_error", "rejected key [redacted] for this project", false)),
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "rejected key [redacted] for this project", false)),
                 events);
     }
 
@@ -287,7 +288,7 @@ class ChunkReaderTest {
         feed("{\"object\":\"chat.completion.chunk\",\"error\":{\"code\":401,\"message\":\"bad key sk-or-v1-****abcd "
                 + "(from provider)\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},"
                 + "\"finish_reason\":\"error\"}]}");
-        assertEquals(List.of(new Failure("upstream_error", "bad key [redacted] (from provider)", false)), events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "bad key [redacted] (from provider)", false)), events);
     }
 
     @Test
@@ -295,14 +296,14 @@ class ChunkReaderTest {
         feed("{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-****************************wxyz. "
                 + "You can find your API key at https://platform.openai.com/account/api-keys.\","
                 + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
-        assertEquals(List.of(new Failure("upstream_error", "Incorrect API key provided: [redacted]. "
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "Incorrect API key provided: [redacted]. "
                 + "You can find your API key at https://platform.openai.com/account/api-keys.", false)), events);
     }
 
     @Test
     void hyphenatedWordsThatMerelyContainSkOrRkAreNotRedacted() {
         feed("{\"object\":\"error\",\"message\":\"network-timeout while the task-queue was full\"}");
-        assertEquals(List.of(new Failure("upstream_error", "network-timeout while the task-queue was full",
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "network-timeout while the task-queue was full",
                 false)), events);
     }
 

@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.scheduling.control.TaskQueue;
 import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
@@ -68,8 +69,7 @@ class UpstreamAttemptsTest {
     }
 
     private static Consumer<Consumer<UpstreamEvent>> status(int status, long retryAfterMs) {
-        return events -> events.accept(new UpstreamEvent.Failure("code" + status, "status " + status,
-                status == 429 || status >= 500, status, retryAfterMs));
+        return events -> events.accept(UpstreamStatus.failure(status, "status " + status, retryAfterMs));
     }
 
     private static Consumer<Consumer<UpstreamEvent>> answer() {
@@ -140,7 +140,7 @@ class UpstreamAttemptsTest {
         ScriptedClient client = run(List.of(PRIMARY), new UpstreamSettings.Retry(3, 60_000, 10, 2000),
                 List.of(status(429, 30_000)));
         UpstreamEvent.Failure failure = assertInstanceOf(UpstreamEvent.Failure.class, next());
-        assertEquals("code429", failure.code());
+        assertEquals(ErrorCode.UPSTREAM_RATE_LIMITED, failure.code());
         assertTrue(failure.retryable());
         assertEquals(List.of("primary"), client.asked);
     }

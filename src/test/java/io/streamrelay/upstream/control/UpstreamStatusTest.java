@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import org.junit.jupiter.api.Test;
 
@@ -25,26 +26,26 @@ class UpstreamStatusTest {
     @Test
     void aRateLimitIsRetryableAnExhaustedQuotaIsNot() {
         UpstreamEvent.Failure limited = UpstreamStatus.failure(429, "Rate limit reached", 1000, "rate_limit_exceeded");
-        assertEquals("upstream_rate_limited", limited.code());
+        assertEquals(ErrorCode.UPSTREAM_RATE_LIMITED, limited.code());
         assertTrue(limited.retryable());
         assertEquals(1000, limited.retryAfterMs());
         UpstreamEvent.Failure quota = UpstreamStatus.failure(429, "You exceeded your current quota", -1,
                 "insufficient_quota");
-        assertEquals("upstream_quota_exceeded", quota.code());
+        assertEquals(ErrorCode.UPSTREAM_QUOTA_EXCEEDED, quota.code());
         assertFalse(quota.retryable());
         assertEquals(429, quota.status());
     }
 
     @Test
     void everyStatusHasOneCode() {
-        assertEquals("upstream_bad_request", UpstreamStatus.failure(400, null).code());
-        assertEquals("upstream_payment_required", UpstreamStatus.failure(402, null).code());
-        assertEquals("upstream_invalid_parameters", UpstreamStatus.failure(422, null).code());
-        assertEquals("upstream_overloaded", UpstreamStatus.failure(503, null).code());
-        assertEquals("upstream_unavailable", UpstreamStatus.failure(502, null).code());
-        assertEquals("upstream_unavailable", UpstreamStatus.failure(504, null).code());
-        assertEquals("upstream_server_error", UpstreamStatus.failure(599, null).code());
-        assertEquals("upstream_rejected", UpstreamStatus.failure(418, null).code());
+        assertEquals(ErrorCode.UPSTREAM_BAD_REQUEST, UpstreamStatus.failure(400, null).code());
+        assertEquals(ErrorCode.UPSTREAM_PAYMENT_REQUIRED, UpstreamStatus.failure(402, null).code());
+        assertEquals(ErrorCode.UPSTREAM_INVALID_PARAMETERS, UpstreamStatus.failure(422, null).code());
+        assertEquals(ErrorCode.UPSTREAM_OVERLOADED, UpstreamStatus.failure(503, null).code());
+        assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, UpstreamStatus.failure(502, null).code());
+        assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, UpstreamStatus.failure(504, null).code());
+        assertEquals(ErrorCode.UPSTREAM_SERVER_ERROR, UpstreamStatus.failure(599, null).code());
+        assertEquals(ErrorCode.UPSTREAM_REJECTED, UpstreamStatus.failure(418, null).code());
         assertFalse(UpstreamStatus.failure(400, null).retryable());
     }
 }
