@@ -1,25 +1,17 @@
 package io.streamrelay.completions.control;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParserFactory;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,13 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Turns what a client sent into a {@link ChatRequest}, the same way for both transports, or refuses it with a
- * problem before any stream starts. JSON is read here with JSON-P rather than bound by a JAX-RS provider, so the
- * servlet and the resource accept and refuse exactly the same bodies on every server.
+ * problem before any stream starts. JSON is read here with the one configured Jackson mapper ({@link JsonBody})
+ * rather than bound by a JAX-RS provider, so the servlet and the resource accept and refuse exactly the same
+ * bodies on every server.
  */
 @ApplicationScoped
 public class ChatRequestReader {
@@ -43,8 +35,6 @@ public class ChatRequestReader {
 
     @Inject
     RelaySettings settings;
-
-    private final JsonParserFactory json = Json.createParserFactory(Map.of());
 
     public ChatRequest fromQuery(String prompt, String model) {
         if (prompt == null || prompt.isBlank()) {
@@ -56,37 +46,27 @@ public class ChatRequestReader {
 
     public ChatRequest fromBody(String contentType, InputStream body) throws IOException {
         requireJson(contentType);
-        String text = decode(readBounded(body));
-        JsonValue value;
-        try (JsonParser parser = json.createParser(new StringReader(text))) {
-            parser.next();
-            value = parser.getValue();
-            if (parser.hasNext()) {
-                throw new JsonException("content after the JSON value");
-            }
-        } catch (RuntimeException | StackOverflowError e) {
-            // Parsson reports nesting beyond its limit as a bare RuntimeException: every failure here is bad input.
-            throw new ProblemException(ErrorCode.INVALID_JSON, "the body is not one valid JSON value");
-        }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        // Strict decoding first: Jackson's own UTF-8 decoder would let some malformed sequences through.
+        JsonNode value = JsonBody.parse(decode(readBounded(body)));
+        if (!value.isObject()) {
             throw invalid(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
         }
-        return fromObject(value.asJsonObject());
+        return fromObject(value);
     }
 
-    private ChatRequest fromObject(JsonObject body) {
+    private ChatRequest fromObject(JsonNode body) {
         List<ChatMessage> messages;
-        JsonValue prompt = body.get("prompt");
-        JsonValue list = body.get("messages");
+        JsonNode prompt = body.get("prompt");
+        JsonNode list = body.get("messages");
         if (prompt != null && list != null) {
             throw invalid(ErrorCode.INVALID_REQUEST, "give either 'prompt' or 'messages', not both");
         }
         if (prompt != null) {
-            if (!(prompt instanceof JsonString p) || p.getString().isBlank()) {
+            if (!prompt.isTextual() || prompt.textValue().isBlank()) {
                 throw invalid(ErrorCode.INVALID_PROMPT, "'prompt' must be a non-blank string");
             }
-            checkLength(p.getString());
-            messages = List.of(new ChatMessage("user", p.getString()));
+            checkLength(prompt.textValue());
+            messages = List.of(new ChatMessage("user", prompt.textValue()));
         } else if (list != null) {
             messages = messages(list);
         } else {
@@ -96,8 +76,8 @@ public class ChatRequestReader {
                 maxTokens(body.get("max_tokens"), settings.maxTokens()));
     }
 
-    private List<ChatMessage> messages(JsonValue list) {
-        if (!(list instanceof JsonArray array) || array.isEmpty()) {
+    private List<ChatMessage> messages(JsonNode array) {
+        if (!array.isArray() || array.isEmpty()) {
             throw invalid(ErrorCode.INVALID_MESSAGES, "'messages' must be a non-empty array");
         }
         if (array.size() > settings.maxMessages()) {
@@ -105,30 +85,32 @@ public class ChatRequestReader {
         }
         List<ChatMessage> messages = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
-            JsonValue item = array.get(i);
-            if (!(item instanceof JsonObject message)) {
+            JsonNode message = array.get(i);
+            if (!message.isObject()) {
                 throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "] must be an object");
             }
-            if (!(message.get("role") instanceof JsonString role) || !ROLES.contains(role.getString())) {
+            String role = message.path("role").textValue();
+            if (role == null || !ROLES.contains(role)) {
                 throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "].role must be system, user or assistant");
             }
-            if (!(message.get("content") instanceof JsonString content)) {
+            String content = message.path("content").textValue();
+            if (content == null) {
                 throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "].content must be a string");
             }
-            checkLength(content.getString());
-            messages.add(new ChatMessage(role.getString(), content.getString()));
+            checkLength(content);
+            messages.add(new ChatMessage(role, content));
         }
         return messages;
     }
 
-    private String model(JsonValue value) {
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+    private String model(JsonNode value) {
+        if (value == null || value.isNull()) {
             return null;
         }
-        if (!(value instanceof JsonString s)) {
+        if (!value.isTextual()) {
             throw invalid(ErrorCode.INVALID_MODEL, "'model' must be a string");
         }
-        return model(s.getString());
+        return model(value.textValue());
     }
 
     private String model(String model) {
@@ -148,25 +130,28 @@ public class ChatRequestReader {
         return model;
     }
 
-    private static Double temperature(JsonValue value) {
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+    /** The exact decimal's nearest double, so 2.0000000000000000001 is 2.0 and 1e400 is above 2. */
+    private static Double temperature(JsonNode value) {
+        if (value == null || value.isNull()) {
             return null;
         }
-        if (!(value instanceof JsonNumber n) || n.doubleValue() < 0 || n.doubleValue() > 2) {
+        double t = value.isNumber() ? value.decimalValue().doubleValue() : Double.NaN;
+        if (!(t >= 0 && t <= 2)) {
             throw invalid(ErrorCode.INVALID_TEMPERATURE, "'temperature' must be a number from 0 to 2");
         }
-        return n.doubleValue();
+        return t;
     }
 
-    private static Integer maxTokens(JsonValue value, int max) {
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+    /** Whole means scale 0 as written: 10E0 is 10, while 1.0 and 1E1 are refused (JSON-P's isIntegral). */
+    private static Integer maxTokens(JsonNode value, int max) {
+        if (value == null || value.isNull()) {
             return null;
         }
-        if (!(value instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().signum() <= 0
-                || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+        BigDecimal n = value.isNumber() ? value.decimalValue() : null;
+        if (n == null || n.scale() != 0 || n.signum() <= 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
             throw invalid(ErrorCode.INVALID_MAX_TOKENS, "'max_tokens' must be a whole number from 1 to " + max);
         }
-        return n.intValue();
+        return n.intValueExact();
     }
 
     private void checkLength(String content) {
