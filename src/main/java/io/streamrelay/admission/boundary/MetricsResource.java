@@ -1,5 +1,6 @@
 package io.streamrelay.admission.boundary;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.streamrelay.admission.control.Limits;
 import io.streamrelay.completions.control.TokenRelay;
 import jakarta.inject.Inject;
@@ -26,10 +27,12 @@ public class MetricsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response metrics() {
-        String json = "{\"streams_in_use\":" + limits.streamsInUse()
-                + ",\"clients_with_streams\":" + limits.callersWithStreams()
-                + ",\"running_generations\":" + relay.runningGenerations()
-                + ",\"stored_generations\":" + relay.storedGenerations() + "}";
-        return Response.ok(json).header("Cache-Control", "no-store").build();
+        return Response.ok(new Metrics(limits.streamsInUse(), limits.callersWithStreams(), relay.runningGenerations(),
+                relay.storedGenerations())).header("Cache-Control", "no-store").build();
+    }
+
+    /** {@code {"streams_in_use","clients_with_streams","running_generations","stored_generations"}}, all counts. */
+    @JsonPropertyOrder({"streams_in_use", "clients_with_streams", "running_generations", "stored_generations"})
+    public record Metrics(int streamsInUse, int clientsWithStreams, int runningGenerations, int storedGenerations) {
     }
 }

@@ -91,8 +91,7 @@ public class GenerationResource {
         return Cursor.after(after);
     }
 
-    private String json(GenerationView view) {
-        String root = request.getContextPath();
-        return view.json(root + "/api/generations/" + view.id() + "/events", root + "/ndjson/generations/" + view.id());
+    private GenerationBody json(GenerationView view) {
+        return GenerationBody.of(view, request.getContextPath());
     }
 }

@@ -22,13 +22,13 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof ProblemException refused) {
             problem = refused.problem();
             Response.ResponseBuilder response = Response.status(problem.status())
-                    .type(Problem.MEDIA_TYPE).entity(problem.json()).header("Cache-Control", "no-store");
+                    .type(Problem.MEDIA_TYPE).entity(problem).header("Cache-Control", "no-store");
             refused.headers().forEach(response::header);
             return response.build();
         } else if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             problem = Problems.forStatus(web.getResponse().getStatus());
             Response.ResponseBuilder response = Response.status(problem.status())
-                    .type(Problem.MEDIA_TYPE).entity(problem.json());
+                    .type(Problem.MEDIA_TYPE).entity(problem);
             String allow = web.getResponse().getHeaderString("Allow");
             if (allow != null) {
                 response.header("Allow", allow);
@@ -39,6 +39,6 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             LOG.log(Level.WARNING, "request failed: " + failure.getClass().getName());
             problem = Problems.forStatus(500);
         }
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.json()).build();
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 }

@@ -1,0 +1,26 @@
+package io.streamrelay;
+
+import io.streamrelay.admission.boundary.MetricsResource;
+import io.streamrelay.completions.boundary.ChatResource;
+import io.streamrelay.completions.boundary.GenerationResource;
+import io.streamrelay.json.boundary.RelayJsonProvider;
+import io.streamrelay.problems.boundary.ProblemMapper;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+import java.util.Set;
+
+/**
+ * The JAX-RS application under {@code /api}: every resource and provider of every component, listed rather than
+ * scanned, so Payara and TomEE serve the same set and write JSON with the same provider. A new resource or
+ * provider must be added here ({@code RelayApplicationTest} fails until it is).
+ */
+@ApplicationPath("api")
+public class RelayApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(ChatResource.class, GenerationResource.class, MetricsResource.class, ProblemMapper.class,
+                RelayJsonProvider.class);
+    }
+}
