@@ -46,7 +46,7 @@ public class ChatRequestReader {
 
     public ChatRequest fromBody(String contentType, InputStream body) throws IOException {
         requireJson(contentType);
-        // Strict decoding first: Jackson's own UTF-8 decoder would let some malformed sequences through.
+        // Strict decoding first, as before: bad UTF-8 is its own refusal (invalid_encoding), not invalid_json.
         JsonNode value = JsonBody.parse(decode(readBounded(body)));
         if (!value.isObject()) {
             throw invalid(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
