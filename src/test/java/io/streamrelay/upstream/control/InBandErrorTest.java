@@ -82,4 +82,14 @@ class InBandErrorTest {
             assertTrue(reader.ended(), where);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aRetryDelayTheErrorStatesIsItsRetryAfter() {
+        List<UpstreamEvent> events = new ArrayList<>();
+        new ChunkReader(new Redaction(), events::add).accept(new ServerSentEvent("message", "{\"error\":{\"code\":429,"
+                + "\"message\":\"Resource has been exhausted (e.g. check quota).\",\"status\":\"RESOURCE_EXHAUSTED\","
+                + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"7s\"}]}}", ""));
+        assertEquals(List.of(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_RATE_LIMITED,
+                "Resource has been exhausted (e.g. check quota).", true, -1, 7000)), events);
+    }
 }
