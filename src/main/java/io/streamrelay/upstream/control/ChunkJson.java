@@ -12,6 +12,10 @@ import java.io.IOException;
  * Reads one chunk (or an error body) with jackson-core's streaming parser in a single pass, keeping only what the
  * relay uses and skipping the rest, so the per-token path builds no tree. Strict JSON (no comments, trailing
  * commas, leading zeros or unquoted names), nothing after the value, nesting bounded.
+ * <p>
+ * It replaced a hand-written scanner once ChunkParseBench showed the cost within noise: on 283-byte DeepSeek and
+ * OpenAI chunks (CPU time, 2-core shared machine) 728 vs 697 ns/chunk median, about 30 ns of the 1,143 ns the whole
+ * read path (event-stream framing, UTF-8, mapping) takes per chunk, less than that path's round-to-round spread.
  */
 final class ChunkJson {
 
