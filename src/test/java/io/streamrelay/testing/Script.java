@@ -23,7 +23,35 @@ public enum Script {
     /** Forty tokens, then the connection is cut: no finish_reason, no [DONE]. */
     CUT40,
     /** OpenAI's 429 for an exhausted quota: the same status as a rate limit, but no retry mends it. */
-    QUOTA429;
+    QUOTA429,
+    // Faults of real-world streams (issue 9), played by FaultScripts. On the fallback (a request path under
+    // /fallback/) the first group answers normally, so a test sees retries and the fall-over.
+    /** {@code data: [DONE]} and nothing before it. */
+    DONE_ONLY,
+    /** Keep-alive comments, then the connection closes: no chunk, no [DONE]. */
+    KEEPALIVE_CLOSE,
+    /** A data {@code error} object of type overloaded_error before any chunk. */
+    INBAND_OVERLOADED,
+    /** vLLM's {@code object:"error"} with code 500 before any token. */
+    VLLM_500,
+    /** {@code event: error} with code timeout before any token. */
+    EVENT_ERROR_TIMEOUT,
+    /** OpenRouter's finish_reason error with code 429 before any token. */
+    OPENROUTER_429,
+    /** An {@code error:} field line, then [DONE]: a client error, never retried. */
+    ERROR_FIELD,
+    /** A context-length error object: never retried. */
+    INBAND_CONTEXT,
+    /** Three tokens, then [DONE] without a finish_reason. */
+    PARTIAL_DONE,
+    /** Three tokens, then an overloaded error object. */
+    PARTIAL_OVERLOADED,
+    /** 429 with Retry-After: 7 on every request, primary and fallback alike. */
+    HTTP429_LONG,
+    /** A 200 stream gzip-compressed although the relay asked for identity. */
+    GZIP,
+    /** A 200 stream in Content-Encoding br. */
+    BROTLI;
 
     public static final int CUT40_TOKENS = 40;
 
@@ -63,7 +91,8 @@ public enum Script {
             case NORMAL, KEEPALIVE, CRLF -> String.join("", NORMAL_TOKENS);
             case REASONING -> String.join("", ANSWER_TOKENS);
             case UTF8 -> String.join("", UTF8_TOKENS);
-            case MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL -> String.join("", PARTIAL_TOKENS);
+            case MIDSTREAM_ERROR, VLLM_ERROR, CUT, STALL, PARTIAL_DONE, PARTIAL_OVERLOADED
+                    -> String.join("", PARTIAL_TOKENS);
             case RETRY429, RESET_ONCE -> String.join("", NORMAL_TOKENS);
             case CUT40 -> cut40Text();
             case XSS -> String.join("", XSS_TOKENS);
@@ -113,6 +142,10 @@ public enum Script {
     }
 
     void play(Wire wire) throws IOException, InterruptedException {
+        if (ordinal() >= DONE_ONLY.ordinal()) {
+            FaultScripts.play(this, wire);
+            return;
+        }
         switch (this) {
             case RETRY429 -> {
                 if (wire.exchange().attempt == 1) {
@@ -286,7 +319,7 @@ public enum Script {
         }
     }
 
-    private static void answer(Wire wire, List<String> tokens, long pauseMs) throws IOException,
+    static void answer(Wire wire, List<String> tokens, long pauseMs) throws IOException,
             InterruptedException {
         wire.streamHeaders();
         body(wire, tokens, pauseMs);
@@ -302,7 +335,7 @@ public enum Script {
         finish(wire, "stop");
     }
 
-    private static void partial(Wire wire) throws IOException, InterruptedException {
+    static void partial(Wire wire) throws IOException, InterruptedException {
         wire.streamHeaders();
         event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
         for (String piece : PARTIAL_TOKENS) {
@@ -318,7 +351,7 @@ public enum Script {
         wire.end();
     }
 
-    private static void event(Wire wire, String delta, String finishReason) throws IOException {
+    static void event(Wire wire, String delta, String finishReason) throws IOException {
         wire.chunk(eventText(delta, finishReason));
     }
 

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Every secret the test suite gives the relay: upstream keys and gateway key secrets. None may ever show up in a
+ * Every secret the test suite gives the relay: upstream keys, passwords and query keys in upstream URLs, and
+ * gateway key secrets. None may ever show up in a
  * response or in the server's log; {@code SecretsIT} checks both after the suite.
  */
 public final class Secrets {
@@ -22,6 +23,12 @@ public final class Secrets {
     public static final String RESILIENCE_UPSTREAM_KEY = "sk-resilience-primary-9d2e7b14c6a3f058";
     /** Not key-shaped on purpose: only the relay's exact-match redaction can catch it. */
     public static final String RESILIENCE_FALLBACK_KEY = "fallback-secret-3e8a61d09b7c24f5";
+
+    /** UpstreamFaultsIT's upstream URLs carry these in their user info and query: none may be logged or echoed. */
+    public static final String FAULTS_PRIMARY_PASSWORD = "pw-faults-primary-6a0c93e1d7b5";
+    public static final String FAULTS_PRIMARY_QUERY_KEY = "qk-faults-primary-2f8e4b7c1a9d";
+    public static final String FAULTS_FALLBACK_PASSWORD = "pw-faults-fallback-0d5b8e2a71c4";
+    public static final String FAULTS_FALLBACK_QUERY_KEY = "qk-faults-fallback-93c7a1f06e2b";
 
     /** Gateway key ids and their secrets (what clients send); the relay is given only their SHA-256. */
     public static final Map<String, String> GATEWAY = gateway();
@@ -72,7 +79,8 @@ public final class Secrets {
 
     public static List<String> all() {
         return Stream.concat(Stream.of(RELAY_UPSTREAM_KEY, GENERATIONS_UPSTREAM_KEY, PAGE_UPSTREAM_KEY,
-                ADMISSION_UPSTREAM_KEY, RESILIENCE_UPSTREAM_KEY, RESILIENCE_FALLBACK_KEY),
+                ADMISSION_UPSTREAM_KEY, RESILIENCE_UPSTREAM_KEY, RESILIENCE_FALLBACK_KEY, FAULTS_PRIMARY_PASSWORD,
+                FAULTS_PRIMARY_QUERY_KEY, FAULTS_FALLBACK_PASSWORD, FAULTS_FALLBACK_QUERY_KEY),
                 GATEWAY.values().stream()).toList();
     }
 }

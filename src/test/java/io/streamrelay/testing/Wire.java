@@ -22,9 +22,15 @@ final class Wire {
     }
 
     void streamHeaders() throws IOException {
+        streamHeaders("");
+    }
+
+    /** {@code extraHeaders}: whole header lines, each ending in CRLF. */
+    void streamHeaders(String extraHeaders) throws IOException {
         chunked = true;
         raw("HTTP/1.1 200 OK\r\n"
                 + "Content-Type: text/event-stream; charset=utf-8\r\n"
+                + extraHeaders
                 + "Cache-Control: no-cache\r\n"
                 + "Transfer-Encoding: chunked\r\n"
                 + "Connection: close\r\n\r\n");

@@ -241,7 +241,7 @@ final class Generation implements Consumer<UpstreamEvent> {
         } else if (event instanceof UpstreamEvent.End end) {
             finished(end.doneMarker());
         } else if (event instanceof UpstreamEvent.Failure failure) {
-            fail(failure.code(), failure.message(), failure.retryable());
+            upstreamFailed(failure);
         }
     }
 
@@ -306,6 +306,22 @@ final class Generation implements Consumer<UpstreamEvent> {
                 decide(new StreamEvent.Done(seq + 1, finishReason == null ? "stop" : finishReason, counted,
                         servedModel));
             }
+        }
+        end();
+    }
+
+    /**
+     * STAND-IN for the core helper's rule (issue 9), so the upstream branch's ITs can run; the integrator keeps
+     * the core's version. After the first token any upstream failure is UPSTREAM_FAILED with the upstream's code
+     * as its cause; before it the upstream's code goes out as it is; retryable and Retry-After as the upstream said.
+     */
+    private void upstreamFailed(UpstreamEvent.Failure failure) {
+        synchronized (lock) {
+            decide(relayedPieces > 0
+                    ? new StreamEvent.Failure(seq + 1, ErrorCode.UPSTREAM_FAILED, failure.message(),
+                    failure.retryable(), failure.code(), failure.retryAfterMs())
+                    : new StreamEvent.Failure(seq + 1, failure.code(), failure.message(), failure.retryable(), null,
+                    failure.retryAfterMs()));
         }
         end();
     }

@@ -3,19 +3,27 @@ package io.streamrelay.upstream.control;
 import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.ServerSentEvent;
 import io.streamrelay.upstream.entity.UpstreamEvent;
-import io.streamrelay.upstream.entity.Usage;
 
+import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
  * Reads one {@code chat.completion.chunk} (or an error in any of the shapes providers send mid-stream) and says
  * what it means. Unknown fields are ignored everywhere, since every provider adds its own.
+ * <p>
+ * It alone decides whether an answer is whole: only a {@code finish_reason} says so. A stream that ends without
+ * one, by {@code [DONE]}, by closing or by breaking, ends with {@link ErrorCode#UPSTREAM_TRUNCATED} (retryable),
+ * never with {@link UpstreamEvent.End}; so a consumer can take every {@code End} as a finished answer.
  */
 final class ChunkReader implements Consumer<ServerSentEvent> {
+
+    /** How much of a plain-text error event is passed on: enough to read, too little to carry a page. */
+    private static final int MAX_PLAIN_ERROR_CHARS = 300;
 
     private final Redaction redaction;
     private final Consumer<UpstreamEvent> events;
     private boolean ended;
+    private boolean finished;
 
     ChunkReader(Redaction redaction, Consumer<UpstreamEvent> events) {
         this.redaction = redaction;
@@ -27,32 +35,50 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         return ended;
     }
 
+    /** The body ended ({@code broke}: the connection failed) without {@code [DONE]} or an error before. */
+    void closed(boolean broke) {
+        if (!ended) {
+            end(finished ? new UpstreamEvent.End(false)
+                    : truncated(broke ? "the connection broke" : "it closed the stream"));
+        }
+    }
+
     @Override
     public void accept(ServerSentEvent event) {
         if (ended) {
             return;
         }
         String data = event.data();
-        if ("[DONE]".equals(data.strip())) {
-            ended = true;
-            events.accept(new UpstreamEvent.End(true));
+        boolean errorEvent = "error".equals(event.event());
+        if (!errorEvent && "[DONE]".equals(data.strip())) {
+            end(finished ? new UpstreamEvent.End(true) : truncated("it sent [DONE]"));
             return;
         }
-        ChunkScanner.Chunk chunk;
+        Chunk chunk;
         try {
-            chunk = ChunkScanner.read(data);
-        } catch (ChunkScanner.NotAnObject e) {
-            fail(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent a chunk that is not a JSON object", false);
-            return;
-        } catch (RuntimeException e) {
-            fail(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent a chunk that is not valid JSON", false);
+            chunk = ChunkJson.read(data);
+        } catch (IOException | RuntimeException unreadable) {
+            if (errorEvent) {
+                // event: error (or an error: line) with plain text, as some proxies send.
+                String text = data.strip();
+                failed(new InBandError(text.length() > MAX_PLAIN_ERROR_CHARS
+                        ? text.substring(0, MAX_PLAIN_ERROR_CHARS) + "…" : text, null, null, -1));
+            } else {
+                end(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_BAD_RESPONSE,
+                        unreadable instanceof ChunkJson.NotAnObject ? "upstream sent a chunk that is not a JSON object"
+                                : "upstream sent a chunk that is not valid JSON", false));
+            }
             return;
         }
-        if ("error".equals(event.event()) || (chunk.hasError() && !chunk.hasChoices())
-                || "error".equals(chunk.object())) {
-            fail(ErrorCode.UPSTREAM_ERROR, errorMessage(chunk), false);
+        if (errorEvent || (chunk.error() != null && !chunk.hasChoices()) || "error".equals(chunk.object())) {
+            failed(chunk.error() != null ? chunk.error()
+                    : chunk.topLevel() != null ? chunk.topLevel() : InBandError.UNSPECIFIED);
             return;
         }
+        relay(chunk);
+    }
+
+    private void relay(Chunk chunk) {
         boolean relayed = false;
         if (chunk.reasoning() != null && !chunk.reasoning().isEmpty()) {
             events.accept(new UpstreamEvent.Reasoning(chunk.reasoning()));
@@ -64,16 +90,16 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         }
         if ("error".equals(chunk.finishReason())) {
             // OpenRouter keeps the 200 and reports the failure as a finish reason with an error object.
-            fail(ErrorCode.UPSTREAM_ERROR, errorMessage(chunk), false);
+            failed(chunk.error() != null ? chunk.error() : InBandError.UNSPECIFIED);
             return;
         }
         if (chunk.finishReason() != null) {
+            finished = true;
             events.accept(new UpstreamEvent.Finish(chunk.finishReason()));
             relayed = true;
         }
-        if (chunk.hasUsage()) {
-            events.accept(new UpstreamEvent.Counted(new Usage(chunk.promptTokens(), chunk.completionTokens(),
-                    chunk.totalTokens(), false)));
+        if (chunk.usage() != null) {
+            events.accept(new UpstreamEvent.Counted(chunk.usage()));
             relayed = true;
         }
         if (!relayed) {
@@ -81,13 +107,17 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         }
     }
 
-    private String errorMessage(ChunkScanner.Chunk chunk) {
-        String message = chunk.errorMessage() != null ? chunk.errorMessage() : chunk.message();
-        return redaction.apply(message == null ? "the upstream reported an error in the stream" : message);
+    private void failed(InBandError error) {
+        end(error.failure(redaction.apply(error.message())));
     }
 
-    private void fail(ErrorCode code, String message, boolean retryable) {
+    private static UpstreamEvent.Failure truncated(String how) {
+        return new UpstreamEvent.Failure(ErrorCode.UPSTREAM_TRUNCATED,
+                "the upstream ended the answer without a finish_reason (" + how + ")", true);
+    }
+
+    private void end(UpstreamEvent event) {
         ended = true;
-        events.accept(new UpstreamEvent.Failure(code, message, retryable));
+        events.accept(event);
     }
 }

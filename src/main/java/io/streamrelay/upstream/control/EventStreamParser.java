@@ -166,6 +166,10 @@ public final class EventStreamParser {
                     lastEventId = value;
                 }
             }
+            // Not a WHATWG field: some servers report a failure as an `error:` line, often with no data line and
+            // no blank line before their [DONE]. Ignoring it (as the standard would) turned the failure into an
+            // empty answer, so it is dispatched at once as an event named error.
+            case "error" -> listener.accept(new ServerSentEvent("error", value, lastEventId));
             default -> {
                 // retry and unknown fields mean nothing to a relay reading one stream once.
             }

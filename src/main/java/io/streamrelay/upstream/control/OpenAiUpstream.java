@@ -1,5 +1,7 @@
 package io.streamrelay.upstream.control;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamrelay.scheduling.control.RelayThreads;
 import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
@@ -8,16 +10,15 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonReaderFactory;
-import jakarta.json.stream.JsonGenerator;
-import jakarta.json.stream.JsonGeneratorFactory;
 
+import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -36,9 +37,9 @@ public class OpenAiUpstream {
     @Inject
     RelayThreads threads;
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private HttpClient client;
-    private JsonReaderFactory readers;
-    private JsonGeneratorFactory generators;
     private Redaction redaction;
 
     @PostConstruct
@@ -54,11 +55,11 @@ public class OpenAiUpstream {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(threads.upstream())
                 .build();
-        readers = Json.createReaderFactory(Map.of());
-        generators = Json.createGeneratorFactory(Map.of());
-        // Each upstream's messages are scrubbed of every configured key, its own and the other's.
-        redaction = new Redaction(settings.apiKey(), settings.fallback().map(UpstreamSettings.Endpoint::apiKey)
-                .orElse(null));
+        // Each upstream's messages are scrubbed of every configured secret (keys, URL passwords and queries), its
+        // own and the other's.
+        List<String> secrets = new ArrayList<>(settings.primary().secrets());
+        settings.fallback().ifPresent(f -> secrets.addAll(f.secrets()));
+        redaction = new Redaction(secrets.toArray(String[]::new));
     }
 
     /** The model an endpoint is asked for: its own (a fallback's), else the request's, else the default. */
@@ -72,11 +73,14 @@ public class OpenAiUpstream {
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.completions())
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
+                // A compressed stream would be refused (StreamSubscriber): ask for none.
+                .header("Accept-Encoding", "identity")
                 .POST(HttpRequest.BodyPublishers.ofString(body(request, modelFor(endpoint, request))));
-        if (endpoint.apiKey() != null) {
-            builder.header("Authorization", "Bearer " + endpoint.apiKey());
+        String authorization = endpoint.authorization();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
         }
-        StreamSubscriber subscriber = new StreamSubscriber(readers, redaction, events);
+        StreamSubscriber subscriber = new StreamSubscriber(redaction, events);
         CompletableFuture<HttpResponse<Void>> response = client.sendAsync(builder.build(), subscriber::handle);
         response.whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -91,23 +95,33 @@ public class OpenAiUpstream {
 
     String body(ChatRequest request, String model) {
         StringWriter out = new StringWriter(256);
-        try (JsonGenerator json = generators.createGenerator(out)) {
-            json.writeStartObject().write("model", model).writeStartArray("messages");
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("model", model);
+            json.writeArrayFieldStart("messages");
             for (ChatMessage message : request.messages()) {
-                json.writeStartObject().write("role", message.role()).write("content", message.content())
-                        .writeEnd();
+                json.writeStartObject();
+                json.writeStringField("role", message.role());
+                json.writeStringField("content", message.content());
+                json.writeEndObject();
             }
-            json.writeEnd().write("stream", true);
+            json.writeEndArray();
+            json.writeBooleanField("stream", true);
             if (settings.streamOptions()) {
-                json.writeStartObject("stream_options").write("include_usage", true).writeEnd();
+                json.writeObjectFieldStart("stream_options");
+                json.writeBooleanField("include_usage", true);
+                json.writeEndObject();
             }
             if (request.temperature() != null) {
-                json.write("temperature", request.temperature());
+                json.writeNumberField("temperature", request.temperature());
             }
             if (request.maxTokens() != null) {
-                json.write("max_tokens", request.maxTokens());
+                json.writeNumberField("max_tokens", request.maxTokens());
             }
-            json.writeEnd();
+            json.writeEndObject();
+        } catch (IOException cannotHappen) {
+            // A StringWriter does not fail.
+            throw new UncheckedIOException(cannotHappen);
         }
         return out.toString();
     }

@@ -1,14 +1,15 @@
 package io.streamrelay.upstream.control;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * Scrubs secrets from text an upstream sends back. OpenAI's 401 message quotes part of the key it rejected, so an
- * upstream message is never relayed or logged before it passes through here. Every configured upstream key (the
- * primary's and the fallback's) is scrubbed from every upstream's messages.
+ * upstream message is never relayed or logged before it passes through here. Every configured upstream secret (the
+ * primary's and the fallback's keys, URL passwords and query strings) is scrubbed from every upstream's messages.
  */
 public final class Redaction {
 
@@ -17,7 +18,9 @@ public final class Redaction {
     private final List<String> secrets;
 
     public Redaction(String... secrets) {
-        this.secrets = Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> !s.isBlank()).toList();
+        // Longest first, so a secret that contains another (user:password, password) goes whole.
+        this.secrets = Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> !s.isBlank()).distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     public String apply(String text) {

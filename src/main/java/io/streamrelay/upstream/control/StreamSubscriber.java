@@ -2,18 +2,14 @@ package io.streamrelay.upstream.control;
 
 import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.upstream.entity.UpstreamEvent;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.StringReader;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -22,13 +18,17 @@ import java.util.function.Consumer;
  * Reads one upstream response as the HttpClient delivers it, on the client's own threads: an event stream is
  * parsed read by read, anything else is an error body collected up to a bound. It guarantees the upstream
  * contract: events one at a time, exactly one end, nothing after it, nothing after a cancel.
+ * <p>
+ * The relay asks for {@code Accept-Encoding: identity}. A body compressed all the same is refused as
+ * {@link ErrorCode#UPSTREAM_BAD_RESPONSE}, never retried: read as text it would be garbage, and the same server
+ * would send it again. Lines longer than {@link #MAX_LINE_BYTES} (4 MiB) end the stream the same way: no chunk
+ * of a real answer comes near it, and it bounds what one broken upstream can make the relay hold.
  */
 final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
-    private static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+    static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-    private final JsonReaderFactory json;
     private final Redaction redaction;
     private final Consumer<UpstreamEvent> events;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -42,9 +42,10 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     /** The error object's {@code code}, when the body had one (OpenAI: rate_limit_exceeded, insufficient_quota). */
     private String errorCode;
     private ByteArrayOutputStream errorBody;
+    /** A compressed body: nothing of it is read. */
+    private boolean encoded;
 
-    StreamSubscriber(JsonReaderFactory json, Redaction redaction, Consumer<UpstreamEvent> events) {
-        this.json = json;
+    StreamSubscriber(Redaction redaction, Consumer<UpstreamEvent> events) {
         this.redaction = redaction;
         this.events = events;
         this.chunks = new ChunkReader(redaction, this::relay);
@@ -52,6 +53,15 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     }
 
     HttpResponse.BodySubscriber<Void> handle(HttpResponse.ResponseInfo info) {
+        String encoding = info.headers().allValues("Content-Encoding").stream()
+                .flatMap(v -> List.of(v.split(",")).stream()).map(v -> v.strip().toLowerCase(Locale.ROOT))
+                .filter(v -> !v.isEmpty() && !v.equals("identity")).findFirst().orElse(null);
+        encoded = encoding != null;
+        if (encoded && info.statusCode() == 200) {
+            end(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_BAD_RESPONSE, "upstream sent its stream in Content-Encoding "
+                    + (encoding.length() > 20 ? encoding.substring(0, 20) + "…" : encoding)
+                    + " although the relay asked for identity", false, 200, -1));
+        }
         if (info.statusCode() != 200) {
             errorStatus = info.statusCode();
             errorBody = new ByteArrayOutputStream();
@@ -64,7 +74,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
-        if (cancelled) {
+        if (cancelled || ended.get()) {
             subscription.cancel();
             return;
         }
@@ -78,7 +88,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             return;
         }
         if (errorBody != null) {
-            collectErrorBody(buffers);
+            if (!encoded) {
+                collectErrorBody(buffers);
+            }
             return;
         }
         try {
@@ -108,7 +120,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             String message = errorMessage();
             end(UpstreamStatus.failure(errorStatus, message, retryAfterMs, errorCode));
         } else {
-            end(new UpstreamEvent.End(false));
+            chunks.closed(false);
         }
     }
 
@@ -119,7 +131,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
         } else if (errorBody != null) {
             end(UpstreamStatus.failure(errorStatus, null, retryAfterMs));
         } else {
-            end(new UpstreamEvent.End(false));
+            chunks.closed(true);
         }
     }
 
@@ -156,25 +168,19 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     }
 
     private String errorMessage() {
-        String body = errorBody.toString(StandardCharsets.UTF_8);
-        try (JsonReader reader = json.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value instanceof JsonObject object) {
-                JsonValue error = object.get("error");
-                if (error instanceof JsonObject e && e.get("code") instanceof JsonString code) {
-                    errorCode = code.getString();
+        if (encoded) {
+            return null;
+        }
+        try {
+            InBandError error = ChunkJson.errorBody(errorBody.toString(StandardCharsets.UTF_8));
+            if (error != null) {
+                errorCode = error.code();
+                if (retryAfterMs < 0) {
+                    retryAfterMs = error.retryAfterMs();
                 }
-                if (error instanceof JsonObject e && e.get("message") instanceof JsonString m) {
-                    return redaction.apply(m.getString());
-                }
-                if (error instanceof JsonString s) {
-                    return redaction.apply(s.getString());
-                }
-                if (object.get("message") instanceof JsonString m) {
-                    return redaction.apply(m.getString());
-                }
+                return redaction.apply(error.message());
             }
-        } catch (RuntimeException notJson) {
+        } catch (IOException | RuntimeException notJson) {
             // A proxy's HTML error page says nothing a client can use.
         }
         return null;

@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * The attempts behind one generation: one request at a time, to the primary and then to the fallback, until one
- * streams a token, fails in a way a retry cannot help (400, 401, 402, 403, 422, an error inside the stream), or
- * the time budget is spent. The generation sees one upstream: the events of the attempt that answered, and the
+ * streams a token, fails in a way a retry cannot help (400, 401, 402, 403, 422, a non-transient error inside the
+ * stream, an unreadable stream), or the time budget is spent. The generation sees one upstream: the events of the attempt that answered, and the
  * failure of the last one when none did.
  */
 final class UpstreamAttempts {
@@ -165,8 +165,12 @@ final class UpstreamAttempts {
         return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
     }
 
+    /**
+     * An HTTP status is retried only if listed; a failure without one (a connection, an error inside the stream,
+     * a truncation) when its classification says it is transient.
+     */
     private static boolean retried(UpstreamEvent.Failure failure) {
-        return failure.retryable() && (failure.status() == 0 || RETRIED_STATUSES.contains(failure.status()));
+        return failure.retryable() && (failure.status() <= 0 || RETRIED_STATUSES.contains(failure.status()));
     }
 
     /** One request's events: passed on, except a failure before any token that another attempt may mend. */
@@ -174,7 +178,6 @@ final class UpstreamAttempts {
         private final UpstreamSettings.Endpoint endpoint;
         private volatile Upstream.UpstreamCall call;
         private boolean output;
-        private boolean finished;
 
         Attempt(UpstreamSettings.Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -184,15 +187,10 @@ final class UpstreamAttempts {
         public void accept(UpstreamEvent event) {
             if (event instanceof UpstreamEvent.Text || event instanceof UpstreamEvent.Reasoning) {
                 output = true;
-            } else if (event instanceof UpstreamEvent.Finish) {
-                finished = true;
             } else if (event instanceof UpstreamEvent.Failure failure && !output && retried(failure)) {
+                // A stream that ended before anything was said (ChunkReader's upstream_truncated) is as good as
+                // never connected; a transient error inside the stream is as good as its HTTP status.
                 failedBeforeOutput(failure);
-                return;
-            } else if (event instanceof UpstreamEvent.End end && !output && !finished && !end.doneMarker()) {
-                // The connection broke before anything was said: as good as never connected.
-                failedBeforeOutput(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_TRUNCATED,
-                        "the upstream stream ended before the answer was finished", true, 0, -1));
                 return;
             }
             events.accept(event);

@@ -25,7 +25,16 @@ public class UpstreamChoice {
     @ApplicationScoped
     Upstream upstream() {
         if (settings.configured()) {
-            LOG.info(() -> "relaying to " + settings.completionsUri() + " (model " + settings.model() + ")"
+            UpstreamSettings.Endpoint primary = settings.primary();
+            if (primary.apiKey() != null && primary.userInfo() != null) {
+                LOG.warning("relay.upstream.url has user info and relay.upstream.api-key is set: the key is sent,"
+                        + " the user info is not");
+            }
+            settings.fallback().filter(f -> f.apiKey() != null && f.userInfo() != null).ifPresent(f -> LOG.warning(
+                    "relay.fallback.url has user info and relay.fallback.api-key is set: the key is sent, the user"
+                            + " info is not"));
+            LOG.info(() -> "relaying to " + UpstreamUrl.shown(primary.completions()) + " (model " + settings.model()
+                    + ")"
                     + settings.fallback().map(f -> ", falling over to " + f + (f.model() == null ? ""
                     : " (model " + f.model() + ")")).orElse(""));
             return openAi;

@@ -5,7 +5,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 @ApplicationScoped
@@ -70,28 +74,17 @@ public class UpstreamSettings {
         return url.filter(u -> !u.isBlank()).isPresent() || apiKey.filter(k -> !k.isBlank()).isPresent();
     }
 
-    public URI completionsUri() {
-        return completions(url.filter(u -> !u.isBlank()).orElse(DEFAULT_URL));
-    }
-
-    private static URI completions(String baseUrl) {
-        String base = baseUrl.strip();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return URI.create(base + "/chat/completions");
-    }
-
     /** The configured upstream, as the retry loop sees it. */
     public Endpoint primary() {
-        return new Endpoint("primary", completionsUri(), apiKey(), null);
+        UpstreamUrl url = UpstreamUrl.parse(this.url.filter(u -> !u.isBlank()).orElse(DEFAULT_URL));
+        return new Endpoint("primary", url.completions(), apiKey(), null, url.userInfo());
     }
 
     /** The fallback upstream, tried when the primary has failed before any token; none without its URL. */
     public Optional<Endpoint> fallback() {
-        return fallbackUrl.filter(u -> !u.isBlank()).map(u -> new Endpoint("fallback", completions(u),
-                fallbackApiKey.map(String::strip).filter(k -> !k.isEmpty()).orElse(null),
-                fallbackModel.map(String::strip).filter(m -> !m.isEmpty()).orElse(null)));
+        return fallbackUrl.filter(u -> !u.isBlank()).map(UpstreamUrl::parse).map(u -> new Endpoint("fallback",
+                u.completions(), fallbackApiKey.map(String::strip).filter(k -> !k.isEmpty()).orElse(null),
+                fallbackModel.map(String::strip).filter(m -> !m.isEmpty()).orElse(null), u.userInfo()));
     }
 
     public Retry retry() {
@@ -99,14 +92,42 @@ public class UpstreamSettings {
     }
 
     /**
-     * One OpenAI-compatible upstream. {@code model} replaces the requested one (a fallback serves its own model);
-     * null keeps it.
+     * One OpenAI-compatible upstream. {@code completions} never holds user info; {@code model} replaces the
+     * requested one (a fallback serves its own model), null keeps it; {@code userInfo} ({@code user:password} from
+     * the URL, see {@link UpstreamUrl}) is sent as Basic authentication when there is no {@code apiKey}.
      */
-    public record Endpoint(String name, URI completions, String apiKey, String model) {
+    public record Endpoint(String name, URI completions, String apiKey, String model, String userInfo) {
+
+        public Endpoint(String name, URI completions, String apiKey, String model) {
+            this(name, completions, apiKey, model, null);
+        }
+
+        /** The Authorization header's value, or null. */
+        String authorization() {
+            if (apiKey != null) {
+                return "Bearer " + apiKey;
+            }
+            if (userInfo != null) {
+                String pair = userInfo.contains(":") ? userInfo : userInfo + ":";
+                return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+            }
+            return null;
+        }
+
+        /** Everything of this endpoint a message or log line must not show. */
+        List<String> secrets() {
+            List<String> secrets = new ArrayList<>(UpstreamUrl.secrets(completions, userInfo));
+            String authorization = authorization();
+            if (authorization != null) {
+                secrets.add(authorization.substring(authorization.indexOf(' ') + 1));
+            }
+            return secrets;
+        }
+
         @Override
         public String toString() {
-            // Never the key: endpoints end up in log lines.
-            return name + " " + completions;
+            // Never the key, the user info or the query: endpoints end up in log lines.
+            return name + " " + UpstreamUrl.shown(completions);
         }
     }
 

@@ -23,13 +23,19 @@ public sealed interface UpstreamEvent {
     record Counted(Usage usage) implements UpstreamEvent {
     }
 
-    /** The stream ended; {@code doneMarker} tells whether it said {@code [DONE]} or just closed. */
+    /**
+     * The answer is whole: the stream ended after a {@link Finish}; {@code doneMarker} tells whether it said
+     * {@code [DONE]} or just closed. An upstream that ends without a finish reason sends a {@link Failure}
+     * ({@code upstream_truncated}) instead, never this.
+     */
     record End(boolean doneMarker) implements UpstreamEvent {
     }
 
     /**
      * The upstream failed. {@code status} is the HTTP status it answered with (0: it could not be reached or the
-     * connection broke; -1: an error inside the stream), {@code retryAfterMs} its Retry-After (-1: none).
+     * connection broke; -1: an error inside the stream or an end without a finish reason), {@code retryAfterMs}
+     * its Retry-After or the delay its error stated (-1: none). {@code retryable} is the failure's class (a
+     * transient error, a truncation), whether or not a token had gone out.
      */
     record Failure(ErrorCode code, String message, boolean retryable, int status, long retryAfterMs)
             implements UpstreamEvent {

@@ -206,8 +206,8 @@ class PageIT {
 
     @ParameterizedTest
     @CsvSource({
-            "SSE, MIDSTREAM_ERROR, upstream_error, The model crashed mid-answer",
-            "NDJSON, MIDSTREAM_ERROR, upstream_error, The model crashed mid-answer",
+            "SSE, MIDSTREAM_ERROR, upstream_failed, The model crashed mid-answer",
+            "NDJSON, MIDSTREAM_ERROR, upstream_failed, The model crashed mid-answer",
             "SSE, HTTP500, upstream_server_error, ",
             "NDJSON, CUT, upstream_failed, "})
     void upstreamErrorIsShownInTheConversationNotAsAnAnswer(Transport transport, Script script, String code,

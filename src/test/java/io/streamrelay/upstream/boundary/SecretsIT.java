@@ -37,6 +37,9 @@ class SecretsIT {
         // Not vacuous either: the Payara Micro processes' own lines and the relay's are in these files.
         assertTrue(log.indexOf("Payara Micro") >= 0, "no Payara Micro output in " + logs);
         assertTrue(log.indexOf("relaying to http://127.0.0.1") >= 0, "no relay log line in " + logs);
+        // UpstreamFaultsIT's URLs carry a password and a query key: their log lines were written, shown safely.
+        assertTrue(log.indexOf("/v1/chat/completions?…") >= 0, "no upstream URL with a query was logged");
+        assertTrue(log.indexOf("falling over to fallback http://127.0.0.1") >= 0, "no fall-over line logged");
 
         List<String> leaks = new ArrayList<>();
         for (String secret : Secrets.all()) {

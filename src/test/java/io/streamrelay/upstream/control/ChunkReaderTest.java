@@ -172,7 +172,10 @@ class ChunkReaderTest {
     }
 
     @Test
-    void doneIsEndWithMarkerAndLaterEventsAreIgnored() {
+    void doneAfterAFinishIsEndWithMarkerAndLaterEventsAreIgnored() {
+        feed(DEEPSEEK_HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"logprobs\":null,"
+                + "\"finish_reason\":\"stop\"}]}");
+        events.clear();
         feed("[DONE]");
         feed(DEEPSEEK_HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"late\"},\"logprobs\":null,"
                 + "\"finish_reason\":null}]}");
@@ -189,11 +192,11 @@ class ChunkReaderTest {
     }
 
     @Test
-    void openAiMidStreamErrorIsUpstreamError() {
+    void openAiMidStreamErrorIsAServerError() {
         feed("{\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
-        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR,
-                "The server had an error while processing your request. Sorry about that!", false)), events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_SERVER_ERROR,
+                "The server had an error while processing your request. Sorry about that!", true)), events);
         assertTrue(reader.ended());
     }
 
@@ -206,12 +209,13 @@ class ChunkReaderTest {
     }
 
     @Test
-    void openRouterFinishReasonErrorIsUpstreamError() {
+    void openRouterFinishReasonErrorIsClassifiedByItsCode() {
         feed("{\"id\":\"gen-1739400000-AbCdEfGh\",\"object\":\"chat.completion.chunk\",\"created\":1739400000,"
                 + "\"model\":\"openai/gpt-4o\",\"provider\":\"OpenAI\",\"error\":{\"code\":\"server_error\","
                 + "\"message\":\"Provider disconnected unexpectedly\"},\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\",\"native_finish_reason\":\"error\"}]}");
-        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "Provider disconnected unexpectedly", false)), events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_SERVER_ERROR, "Provider disconnected unexpectedly", true)),
+                events);
         assertTrue(reader.ended());
     }
 
@@ -224,8 +228,8 @@ class ChunkReaderTest {
     @Test
     void errorWithoutMessageGetsAGenericOne() {
         feed("{\"error\":{\"type\":\"server_error\"}}");
-        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_ERROR, "the upstream reported an error in the stream", false)),
-                events);
+        assertEquals(List.of(new Failure(ErrorCode.UPSTREAM_SERVER_ERROR, "the upstream reported an error in the stream",
+                true)), events);
     }
 
     @Test

@@ -152,4 +152,68 @@ class UpstreamAttemptsTest {
         assertInstanceOf(UpstreamEvent.Failure.class, next());
         assertTrue(client.asked.size() >= 2 && client.asked.size() <= 4, client.asked.toString());
     }
+
+    private static Consumer<Consumer<UpstreamEvent>> inBand(ErrorCode code) {
+        return events -> {
+            events.accept(new UpstreamEvent.Progress());
+            events.accept(new UpstreamEvent.Failure(code, "in-band " + code, code.retryable()));
+        };
+    }
+
+    @Test
+    void aTransientErrorInsideTheStreamIsRetriedThenFallsOver() throws InterruptedException {
+        for (ErrorCode code : new ErrorCode[]{ErrorCode.UPSTREAM_SERVER_ERROR, ErrorCode.UPSTREAM_OVERLOADED,
+                ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_TRUNCATED}) {
+            ScriptedClient client = run(List.of(PRIMARY, FALLBACK), new UpstreamSettings.Retry(2, 5000, 10, 5000),
+                    List.of(inBand(code), inBand(code), answer()));
+            UpstreamEvent first = next();
+            while (first instanceof UpstreamEvent.Progress) {
+                first = next();
+            }
+            assertEquals(new UpstreamEvent.Switched("small"), first, code.toString());
+            while (!((first = next()) instanceof UpstreamEvent.Text)) {
+                assertInstanceOf(UpstreamEvent.Progress.class, first);
+            }
+            assertEquals(List.of("primary", "primary", "fallback"), client.asked, code.toString());
+            while (!(next() instanceof UpstreamEvent.End)) {
+                // the rest of this answer, before the next kind
+            }
+        }
+    }
+
+    @Test
+    void aPermanentErrorInsideTheStreamIsNeitherRetriedNorFallenOver() throws InterruptedException {
+        for (ErrorCode code : new ErrorCode[]{ErrorCode.UPSTREAM_ERROR, ErrorCode.UPSTREAM_QUOTA_EXCEEDED,
+                ErrorCode.UPSTREAM_BAD_RESPONSE}) {
+            ScriptedClient client = run(List.of(PRIMARY, FALLBACK), new UpstreamSettings.Retry(3, 5000, 10, 5000),
+                    List.of(inBand(code)));
+            assertInstanceOf(UpstreamEvent.Progress.class, next());
+            UpstreamEvent.Failure failure = assertInstanceOf(UpstreamEvent.Failure.class, next());
+            assertEquals(code, failure.code());
+            assertEquals(List.of("primary"), client.asked);
+        }
+    }
+
+    @Test
+    void aTransientErrorAfterATokenIsPassedOnAsItCame() throws InterruptedException {
+        ScriptedClient client = run(List.of(PRIMARY, FALLBACK), new UpstreamSettings.Retry(3, 5000, 10, 5000),
+                List.of(events -> {
+                    events.accept(new UpstreamEvent.Text("half"));
+                    events.accept(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_OVERLOADED, "busy", true, -1, 3000));
+                }));
+        assertInstanceOf(UpstreamEvent.Text.class, next());
+        assertEquals(new UpstreamEvent.Failure(ErrorCode.UPSTREAM_OVERLOADED, "busy", true, -1, 3000), next());
+        assertEquals(List.of("primary"), client.asked);
+    }
+
+    @Test
+    void aRetryAfterTooLongToWaitForReachesTheClientAfterTheLastAttempt() throws InterruptedException {
+        ScriptedClient client = run(List.of(PRIMARY, FALLBACK), new UpstreamSettings.Retry(3, 60_000, 10, 1000),
+                List.of(status(429, 7000), status(429, 7000)));
+        assertEquals(new UpstreamEvent.Switched("small"), next());
+        UpstreamEvent.Failure failure = assertInstanceOf(UpstreamEvent.Failure.class, next());
+        assertEquals(ErrorCode.UPSTREAM_RATE_LIMITED, failure.code());
+        assertEquals(7000, failure.retryAfterMs());
+        assertEquals(List.of("primary", "fallback"), client.asked);
+    }
 }
