@@ -15,32 +15,111 @@ final class MalformedRequests {
     static final String UNKNOWN_ID = "AAAAAAAAAAAAAAAAAAAAAA";
 
     /**
-     * One request. {@code httpLayer}: Payara's HTTP layer (Grizzly) refuses it before any servlet or filter runs,
-     * so the relay cannot answer it with a problem: control or non-ASCII bytes in a header (400, empty body), NUL
-     * in the path (400 "Invalid URI", empty body), an invalid percent-escape in the path (Payara logs an
-     * IllegalArgumentException and answers 200 with an empty body).
+     * One request. {@code httpLayerStatus}: 0 when the request reaches the relay (which must then answer with a 4xx
+     * problem), else the exact status with which Payara's HTTP layer answers it with an empty body before any
+     * application code runs (see docs/errors.md): a control or non-ASCII byte in a header value (400), NUL or invalid
+     * UTF-8 in the decoded path (400 "Invalid URI"), an invalid percent-escape in the path (200: Grizzly's decoder
+     * throws, Payara logs it and the response goes out untouched).
      */
     record Request(String name, String method, String path, String accept, String contentType, byte[] body,
-                   Map<String, String> headers, boolean httpLayer) {
+                   Map<String, String> headers, int httpLayerStatus) {
         Request(String name, String method, String path, String accept, String contentType, byte[] body,
                 Map<String, String> headers) {
-            this(name, method, path, accept, contentType, body, headers, httpLayerRefuses(path, headers));
+            this(name, method, path, accept, contentType, body, headers, MalformedRequests.layerStatus(path, headers));
+        }
+
+        boolean httpLayer() {
+            return httpLayerStatus != 0;
         }
 
         @Override
         public String toString() {
-            return method + " " + (path.length() > 60 ? path.substring(0, 60) + "…" : path) + ": " + name;
+            return method + " " + printable(path.length() > 60 ? path.substring(0, 60) + "…" : path) + ": " + name;
         }
     }
 
     private MalformedRequests() {
     }
 
-    private static boolean httpLayerRefuses(String path, Map<String, String> headers) {
-        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    private static int layerStatus(String path, Map<String, String> headers) {
         boolean badHeader = headers.values().stream().anyMatch(value -> value.chars()
                 .anyMatch(c -> (c < 0x20 && c != '\t') || c >= 0x7f));
-        return badHeader || rawPath.contains("%00") || rawPath.contains("%ZZ");
+        if (badHeader) {
+            return 400;
+        }
+        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        java.io.ByteArrayOutputStream decoded = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c != '%') {
+                decoded.write(c);
+            } else if (i + 2 < rawPath.length() && hex(rawPath.charAt(i + 1)) && hex(rawPath.charAt(i + 2))) {
+                decoded.write(Integer.parseInt(rawPath.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                return 200;
+            }
+        }
+        byte[] bytes = decoded.toByteArray();
+        for (byte b : bytes) {
+            if (b == 0) {
+                return 400;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return 400;
+        }
+        return 0;
+    }
+
+    private static boolean hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** Every family of endpoints, static files included: method, path (query allowed), accept. */
+    static final List<String[]> FAMILIES = List.of(
+            new String[]{"GET", "/api/chat?prompt=hi", "text/event-stream"},
+            new String[]{"GET", "/ndjson/chat?prompt=hi", "application/x-ndjson"},
+            new String[]{"GET", "/api/generations/" + UNKNOWN_ID, "application/json"},
+            new String[]{"DELETE", "/api/generations/" + UNKNOWN_ID, "application/json"},
+            new String[]{"GET", "/api/generations/" + UNKNOWN_ID + "/events", "text/event-stream"},
+            new String[]{"GET", "/ndjson/generations/" + UNKNOWN_ID, "application/x-ndjson"},
+            new String[]{"GET", "/api/metrics", "application/json"},
+            new String[]{"OPTIONS", "/api/chat", "*/*"},
+            new String[]{"GET", "/", "text/html"},
+            new String[]{"GET", "/js/streamrelay.js", "*/*"});
+
+    /** Bodies where none belongs, bytes outside ASCII in headers, broken escapes in path and query, everywhere. */
+    static List<Request> everywhere() {
+        List<Request> all = new ArrayList<>();
+        for (String[] family : FAMILIES) {
+            String method = family[0];
+            String path = family[1];
+            String accept = family[2];
+            all.add(new Request("a JSON body on " + method, method, path, accept, "application/json",
+                    utf8("{\"prompt\":\"hi\"}"), Map.of()));
+            all.add(new Request("an untyped body on " + method, method, path, accept, null, utf8("x"), Map.of()));
+            for (String header : List.of("Last-Event-ID", "X-Note", "Accept-Language", "Authorization")) {
+                for (String value : List.of("é", "a\u0001b", "a\u007fb", "ÿ", "a\u001bb", "\u0000")) {
+                    all.add(new Request(header + ": " + printable(value), method, path, accept, null, null,
+                            Map.of(header, value)));
+                }
+            }
+            String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            String query = path.contains("?") ? path.substring(path.indexOf('?')) : "";
+            for (String escape : List.of("%ZZ", "%", "%4", "%G0", "%C3%28", "%FF", "%00", "%ED%A0%80")) {
+                all.add(new Request("path escape " + escape, method, bare + escape + query, accept, null, null,
+                        Map.of()));
+                String glue = query.isEmpty() ? "?" : query + "&";
+                all.add(new Request("query escape " + escape, method, bare + glue + "x=" + escape, accept, null,
+                        null, Map.of()));
+                all.add(new Request("query name escape " + escape, method, bare + glue + escape + "=1", accept,
+                        null, null, Map.of()));
+            }
+        }
+        return all;
     }
 
     /** The endpoints that read a JSON body, with the media type each streams. */
@@ -206,7 +285,7 @@ final class MalformedRequests {
                 "\u007f" + id + ":0", id + ": 0", "é" + id.substring(1) + ":0");
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(40).forEach(cp -> {
             if (cp < 0x20 || cp == 0x7f) {
