@@ -13,12 +13,14 @@ import java.util.List;
 /**
  * The set-up every IT class repeated: it starts the class's {@link Upstream} fields before Arquillian asks the
  * {@code @Deployment} method for the WAR (registered before Arquillian by {@link RelayOnPayara}, so its
- * {@code beforeAll} runs first), and closes them after the last test, whatever failed.
+ * {@code beforeAll} runs first), and closes them after the last test, whatever failed. It also starts copying the
+ * output, so that a test can read its server's log ({@link ServerLog}).
  */
 public final class RelayExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        ServerLog.startClass();
         for (Field field : upstreamFields(context.getRequiredTestClass())) {
             Script[] script = field.getAnnotation(Upstream.class).script();
             field.set(null, script.length == 0 ? new ScriptedUpstream() : new ScriptedUpstream(script[0]));
