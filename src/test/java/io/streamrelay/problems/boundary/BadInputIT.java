@@ -118,7 +118,7 @@ class BadInputIT {
     }
 
     static Stream<MalformedRequests.Request> malformedRequests() {
-        return Stream.concat(MalformedRequests.all(MAX_BYTES).stream(), MalformedRequests.everywhere().stream());
+        return Stream.concat(MalformedRequests.all(MAX_BYTES).stream(), EveryEndpointFamily.everywhere().stream());
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger SENT = new java.util.concurrent.atomic.AtomicInteger();
