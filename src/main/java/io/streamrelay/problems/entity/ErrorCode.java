@@ -15,7 +15,7 @@ public enum ErrorCode {
     INVALID_JSON(400, false, Phase.REQUEST, "Malformed JSON", "the body is not one valid JSON value"),
     INVALID_ENCODING(400, false, Phase.REQUEST, "Invalid UTF-8", "the body or a header is not valid UTF-8"),
     INVALID_QUERY(400, false, Phase.REQUEST, "Malformed query string",
-            "a query string with a broken percent-escape or one that is not UTF-8, on any path"),
+            "a query string with a broken percent-escape, an encoded NUL, or bytes that are not UTF-8, on any path"),
     INVALID_LAST_EVENT_ID(400, false, Phase.REQUEST, "Malformed Last-Event-ID",
             "a `Last-Event-ID` that is not `<generation>:<seq>`"),
     INVALID_AFTER(400, false, Phase.REQUEST, "Malformed after", "an `after` that is not a sequence number"),
