@@ -23,6 +23,15 @@ public final class Deployments {
     private Deployments() {
     }
 
+    /** The relay in front of this upstream with this key, plus the test's own settings. */
+    public static WebArchive relay(ScriptedUpstream upstream, String key, Map<String, String> settings) {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("relay.upstream.url", upstream.baseUrl());
+        all.put("relay.upstream.api-key", key);
+        all.putAll(settings);
+        return relay(all);
+    }
+
     public static WebArchive relay(Map<String, String> settings) {
         File war = new File(System.getProperty("relay.test.war", "target/streamrelay.war"));
         WebArchive archive = ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class);

@@ -83,6 +83,25 @@ public final class StreamClient implements Closeable {
             out.write(content);
         }
         out.flush();
+        return client.startReading();
+    }
+
+    /**
+     * Sends exactly these bytes (request line, headers, body: whatever a broken client sends) and reads the answer.
+     * {@code /} at the start of the target is the deployment's root.
+     */
+    public static StreamClient raw(URL base, byte[] request) throws IOException {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        socket.setTcpNoDelay(true);
+        StreamClient client = new StreamClient(socket);
+        OutputStream out = socket.getOutputStream();
+        out.write(request);
+        out.flush();
+        return client.startReading();
+    }
+
+    private StreamClient startReading() {
+        StreamClient client = this;
         Thread reader = new Thread(client::read, "stream-client");
         reader.setDaemon(true);
         reader.start();

@@ -19,7 +19,8 @@ public final class Problems {
             case 400 -> Problem.of(ErrorCode.BAD_REQUEST, null);
             case 403 -> Problem.of(ErrorCode.FORBIDDEN, null);
             case 404 -> Problem.of(ErrorCode.NOT_FOUND, null);
-            case 405 -> Problem.of(ErrorCode.METHOD_NOT_ALLOWED, null);
+            // 501: the default servlet's answer to a method it does not know; the relay serves none of those.
+            case 405, 501 -> Problem.of(ErrorCode.METHOD_NOT_ALLOWED, null);
             case 406 -> Problem.of(ErrorCode.NOT_ACCEPTABLE, "this endpoint answers with the media type it documents");
             case 413 -> Problem.of(ErrorCode.BODY_TOO_LARGE, null);
             case 415 -> Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null);

@@ -14,12 +14,18 @@ public enum ErrorCode {
     // Refusals before a stream.
     INVALID_JSON(400, false, Phase.REQUEST, "Malformed JSON", "the body is not one valid JSON value"),
     INVALID_ENCODING(400, false, Phase.REQUEST, "Invalid UTF-8", "the body or a header is not valid UTF-8"),
-    INVALID_QUERY(400, false, Phase.REQUEST, "Malformed query string", "a malformed query string"),
+    INVALID_QUERY(400, false, Phase.REQUEST, "Malformed query string",
+            "a query string with a broken percent-escape, an encoded NUL, or bytes that are not UTF-8, on any path"),
     INVALID_LAST_EVENT_ID(400, false, Phase.REQUEST, "Malformed Last-Event-ID",
             "a `Last-Event-ID` that is not `<generation>:<seq>`"),
     INVALID_AFTER(400, false, Phase.REQUEST, "Malformed after", "an `after` that is not a sequence number"),
     BAD_REQUEST(400, false, Phase.REQUEST, "Bad request",
-            "a request the container refused itself (an unparsable header or request line)"),
+            "a request line or header block the relay cannot take: no HTTP version (HTTP/0.9), a raw control, DEL or "
+                    + "non-ASCII byte in the target, two `Host` headers, a header name that is not a token; or a "
+                    + "400 the container decided itself"),
+    UNEXPECTED_BODY(400, false, Phase.REQUEST, "Unexpected body",
+            "a `GET`, `HEAD`, `DELETE`, `OPTIONS` or `TRACE` request with a body (`Content-Length` above 0 or "
+                    + "`Transfer-Encoding`)"),
     UNAUTHORIZED(401, false, Phase.REQUEST, "Unauthorized",
             "keys are on and the request has no valid `Authorization: Bearer` key (`WWW-Authenticate` says so)"),
     FORBIDDEN(403, false, Phase.REQUEST, "Forbidden", "a request the container refused itself (an encoded slash)"),

@@ -2,22 +2,20 @@ package io.streamrelay.admission.boundary;
 
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.Secrets;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,8 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Gateway keys, every limit with its Retry-After, the CORS policy, and the slot-leak test: after every way a
  * stream can end, the stream slots in use are exactly 0 again.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class AdmissionIT {
 
     static final int REQUESTS_PER_MINUTE = 20;
@@ -57,17 +54,15 @@ class AdmissionIT {
     static final long FIRST_TOKEN_MS = 1500;
     static final long MAX_DURATION_MS = 3000;
     static final String PORTAL = "https://portal.example";
+    @Upstream
     static ScriptedUpstream upstream;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        upstream = new ScriptedUpstream();
+    static WebArchive deployment() {
         Map<String, String> settings = new HashMap<>();
-        settings.put("relay.upstream.url", upstream.baseUrl());
-        settings.put("relay.upstream.api-key", Secrets.ADMISSION_UPSTREAM_KEY);
         settings.put("relay.keys", Secrets.relayKeys());
         settings.put("relay.limit.requests-per-minute", String.valueOf(REQUESTS_PER_MINUTE));
         settings.put("relay.limit.streams-per-client", String.valueOf(STREAMS_PER_CLIENT));
@@ -80,14 +75,7 @@ class AdmissionIT {
         settings.put("relay.generations.max-events", "100");
         // ENDLESS sends a token every 50 ms: 3 s end it with max_duration before 100 events end it with too_large.
         settings.put("relay.timeout.max-duration-ms", String.valueOf(MAX_DURATION_MS));
-        return Deployments.relay(settings);
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
+        return Deployments.relay(upstream, Secrets.ADMISSION_UPSTREAM_KEY, settings);
     }
 
     /** Every test leaves the relay as it found it: no slot held, whatever the test did. */

@@ -2,20 +2,18 @@ package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,37 +43,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Generations outlive their connections: resume, many followers, cancel, grace, expiry and bounds. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class GenerationsIT {
 
     static final long GRACE_MS = 2000;
     static final long RETENTION_MS = 3000;
     static final int MAX_EVENTS = 1500;
+    @Upstream
     static ScriptedUpstream upstream;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        upstream = new ScriptedUpstream();
-        return Deployments.relay(Map.of(
-                "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY,
+    static WebArchive deployment() {
+        return Deployments.relay(upstream, io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY, Map.of(
                 "relay.heartbeat-ms", "1000",
                 "relay.generations.grace-ms", String.valueOf(GRACE_MS),
                 "relay.generations.retention-ms", String.valueOf(RETENTION_MS),
                 "relay.generations.max-events", String.valueOf(MAX_EVENTS),
                 "relay.generations.max-bytes", String.valueOf(64L * 1024 * 1024),
                 "relay.stream.buffer-events", "256"));
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     @Test

@@ -1,20 +1,18 @@
 package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.StreamClient;
-import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Transport;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.sse.InboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSource;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,8 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With no upstream configured at all, the built-in offline model answers through both transports. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class OfflineModelIT {
 
     static final String PROMPT = "Wie geht's? 你好 🚀";

@@ -2,19 +2,17 @@ package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,37 +35,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The relay on Payara Micro against a real HTTP upstream that speaks the OpenAI/DeepSeek stream byte for byte,
  * every behaviour through both transports.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class RelayIT {
 
     static final String KEY = io.streamrelay.testing.Secrets.RELAY_UPSTREAM_KEY;
     static final long HEARTBEAT_MS = 1000;
     static final long IDLE_MS = 1500;
+    @Upstream
     static ScriptedUpstream upstream;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        upstream = new ScriptedUpstream();
-        return Deployments.relay(Map.of(
-                "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", KEY,
+    static WebArchive deployment() {
+        return Deployments.relay(upstream, KEY, Map.of(
                 "relay.heartbeat-ms", String.valueOf(HEARTBEAT_MS),
                 "relay.timeout.idle-ms", String.valueOf(IDLE_MS),
                 "relay.timeout.first-token-ms", "6000",
                 "relay.request.max-bytes", "65536",
                 // Issue 2's contract, tested here: a client that leaves stops the upstream at once.
                 "relay.generations.grace-ms", "0"));
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     @ParameterizedTest

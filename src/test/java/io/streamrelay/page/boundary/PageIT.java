@@ -1,26 +1,24 @@
 package io.streamrelay.page.boundary;
 
-import com.sun.net.httpserver.HttpServer;
 import io.streamrelay.page.boundary.ChatPage.Snapshot;
-import io.streamrelay.testing.CuttingProxy;
 import io.streamrelay.testing.Chromium;
+import io.streamrelay.testing.CuttingProxy;
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.Transport;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,12 +28,13 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,13 +56,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The chat page and its JavaScript client in a real Chromium, against the WAR on Payara Micro with the scripted
  * upstream behind it: what a person sees, and what the upstream saw.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class PageIT {
 
     static final int MAX_MESSAGE_CHARS = 500;
     static final Path DIR = Path.of(System.getProperty("page.it.dir", "target/page-it"));
 
+    @Upstream
     static ScriptedUpstream upstream;
     static ChromeDriver browser;
 
@@ -71,11 +70,8 @@ class PageIT {
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        upstream = new ScriptedUpstream();
-        return Deployments.relay(Map.of(
-                "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", io.streamrelay.testing.Secrets.PAGE_UPSTREAM_KEY,
+    static WebArchive deployment() {
+        return Deployments.relay(upstream, io.streamrelay.testing.Secrets.PAGE_UPSTREAM_KEY, Map.of(
                 "relay.heartbeat-ms", "1000",
                 "relay.request.max-message-chars", String.valueOf(MAX_MESSAGE_CHARS)));
     }
@@ -86,12 +82,9 @@ class PageIT {
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
+    static void stopBrowser() {
         if (browser != null) {
             browser.quit();
-        }
-        if (upstream != null) {
-            upstream.close();
         }
     }
 

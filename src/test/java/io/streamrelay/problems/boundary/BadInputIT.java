@@ -1,15 +1,13 @@
 package io.streamrelay.problems.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests refused before a stream starts get the same problem body from both transports. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class BadInputIT {
 
     static final int MAX_BYTES = 4096;
@@ -121,7 +118,7 @@ class BadInputIT {
     }
 
     static Stream<MalformedRequests.Request> malformedRequests() {
-        return MalformedRequests.all(MAX_BYTES).stream();
+        return Stream.concat(MalformedRequests.all(MAX_BYTES).stream(), EveryEndpointFamily.everywhere().stream());
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger SENT = new java.util.concurrent.atomic.AtomicInteger();
@@ -138,9 +135,10 @@ class BadInputIT {
         SENT.incrementAndGet();
         BY_STATUS.merge(status, 1, Integer::sum);
         if (bad.httpLayer()) {
-            // Refused below the servlet container, where no application code runs: no 5xx, nothing in the body.
+            // Answered below the servlet container, where no application code runs: exactly the status
+            // docs/errors.md lists for it, nothing in the body.
             HTTP_LAYER.incrementAndGet();
-            assertTrue(status < 500, "status " + status);
+            assertEquals(bad.httpLayerStatus(), status, client.bodyText());
             assertEquals("", client.bodyText());
             return;
         }
@@ -153,6 +151,29 @@ class BadInputIT {
         String body = client.bodyText();
         assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("jakarta.")
                 || body.contains("org.glassfish"), "internal details leaked: " + body);
+    }
+
+    static Stream<MalformedRequestLines.Line> malformedLines() {
+        return MalformedRequestLines.all().stream();
+    }
+
+    /** Broken request lines, framing and header blocks, byte for byte: never a 2xx, a problem wherever we can. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedLines")
+    void malformedRequestLineIsRefused(MalformedRequestLines.Line bad) throws Exception {
+        StreamClient client = StreamClient.raw(base, bad.bytes()).awaitEnd(10, TimeUnit.SECONDS);
+        int status = client.status();
+        assertTrue(status >= 400 && status < 500 || status == 505, "status " + status + ": " + client.bodyText());
+        if (!bad.problem()) {
+            assertEquals(bad.status(), status, client.bodyText());
+            assertEquals("", client.bodyText());
+            return;
+        }
+        if (bad.typed()) {
+            String type = client.header("Content-Type");
+            assertTrue(type != null && type.startsWith("application/problem+json"), type + ": " + client.bodyText());
+        }
+        assertEquals(status, io.streamrelay.testing.Json.object(client.bodyText()).getInt("status"));
     }
 
     @Test

@@ -15,32 +15,30 @@ final class MalformedRequests {
     static final String UNKNOWN_ID = "AAAAAAAAAAAAAAAAAAAAAA";
 
     /**
-     * One request. {@code httpLayer}: Payara's HTTP layer (Grizzly) refuses it before any servlet or filter runs,
-     * so the relay cannot answer it with a problem: control or non-ASCII bytes in a header (400, empty body), NUL
-     * in the path (400 "Invalid URI", empty body), an invalid percent-escape in the path (Payara logs an
-     * IllegalArgumentException and answers 200 with an empty body).
+     * One request. {@code httpLayerStatus}: 0 when the request reaches the relay (which must then answer with a 4xx
+     * problem), else the exact status with which Payara's HTTP layer answers it with an empty body before any
+     * application code runs (see docs/errors.md): a control or non-ASCII byte in a header value (400), NUL or invalid
+     * UTF-8 in the decoded path (400 "Invalid URI"), an invalid percent-escape in the path (200: Grizzly's decoder
+     * throws, Payara logs it and the response goes out untouched).
      */
     record Request(String name, String method, String path, String accept, String contentType, byte[] body,
-                   Map<String, String> headers, boolean httpLayer) {
+                   Map<String, String> headers, int httpLayerStatus) {
         Request(String name, String method, String path, String accept, String contentType, byte[] body,
                 Map<String, String> headers) {
-            this(name, method, path, accept, contentType, body, headers, httpLayerRefuses(path, headers));
+            this(name, method, path, accept, contentType, body, headers, EveryEndpointFamily.layerStatus(path, headers));
+        }
+
+        boolean httpLayer() {
+            return httpLayerStatus != 0;
         }
 
         @Override
         public String toString() {
-            return method + " " + (path.length() > 60 ? path.substring(0, 60) + "…" : path) + ": " + name;
+            return method + " " + printable(path.length() > 60 ? path.substring(0, 60) + "…" : path) + ": " + name;
         }
     }
 
     private MalformedRequests() {
-    }
-
-    private static boolean httpLayerRefuses(String path, Map<String, String> headers) {
-        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        boolean badHeader = headers.values().stream().anyMatch(value -> value.chars()
-                .anyMatch(c -> (c < 0x20 && c != '\t') || c >= 0x7f));
-        return badHeader || rawPath.contains("%00") || rawPath.contains("%ZZ");
     }
 
     /** The endpoints that read a JSON body, with the media type each streams. */
@@ -206,7 +204,7 @@ final class MalformedRequests {
                 "\u007f" + id + ":0", id + ": 0", "é" + id.substring(1) + ":0");
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(40).forEach(cp -> {
             if (cp < 0x20 || cp == 0x7f) {

@@ -2,21 +2,19 @@ package io.streamrelay.upstream.boundary;
 
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.Secrets;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,25 +35,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Upstream resilience against real HTTP upstreams on loopback: retries only before the first token (honouring
  * Retry-After), the fallback upstream after a persistent failure, never a retry after output, never one for a 400.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class ResilienceIT {
 
     static final int MAX_ATTEMPTS = 3;
     static final String FALLBACK_MODEL = "fallback-model";
+    @Upstream
     static ScriptedUpstream primary;
+    @Upstream(script = Script.NORMAL)
     static ScriptedUpstream fallback;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        primary = new ScriptedUpstream();
-        fallback = new ScriptedUpstream(Script.NORMAL);
-        return Deployments.relay(Map.of(
-                "relay.upstream.url", primary.baseUrl(),
-                "relay.upstream.api-key", Secrets.RESILIENCE_UPSTREAM_KEY,
+    static WebArchive deployment() {
+        return Deployments.relay(primary, Secrets.RESILIENCE_UPSTREAM_KEY, Map.of(
                 "relay.fallback.url", fallback.baseUrl(),
                 "relay.fallback.api-key", Secrets.RESILIENCE_FALLBACK_KEY,
                 "relay.fallback.model", FALLBACK_MODEL,
@@ -63,16 +58,6 @@ class ResilienceIT {
                 "relay.upstream.retry.backoff-ms", "200",
                 "relay.upstream.retry.budget-ms", "8000",
                 "relay.heartbeat-ms", "1000"));
-    }
-
-    @AfterAll
-    static void stopUpstreams() throws IOException {
-        if (primary != null) {
-            primary.close();
-        }
-        if (fallback != null) {
-            fallback.close();
-        }
     }
 
     @ParameterizedTest
