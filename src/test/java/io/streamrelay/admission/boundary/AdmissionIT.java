@@ -50,7 +50,7 @@ class AdmissionIT {
     static final int STREAMS_PER_CLIENT = 2;
     static final int STREAMS_TOTAL = 4;
     static final int TOKENS_PER_MINUTE = 20;
-    static final long GRACE_MS = 300;
+    static final long GRACE_MS = 2000;
     static final long FIRST_TOKEN_MS = 1500;
     static final long MAX_DURATION_MS = 3000;
     static final String PORTAL = "https://portal.example";
@@ -121,7 +121,7 @@ class AdmissionIT {
         String created = request("POST", "/api/generations", body(Script.SLOW.prompt(uuid())), auth("alice"))
                 .awaitEnd(10, TimeUnit.SECONDS).bodyText();
         String id = Json.object(created).getString("id");
-        // Follow at once, before the checks below: the deployment's grace period (300 ms) cancels a generation
+        // Follow at once, before the checks below: the deployment's grace period (GRACE_MS) cancels a generation
         // nobody follows, and a freshly booted server can take longer than that for the five refusals.
         // EventSource sends no headers: the id alone is the capability for the GET streams.
         StreamClient follower = open("GET", "/api/generations/" + id + "/events", "text/event-stream", null,
