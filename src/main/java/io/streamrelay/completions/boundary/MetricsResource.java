@@ -1,4 +1,4 @@
-package io.streamrelay.admission.boundary;
+package io.streamrelay.completions.boundary;
 
 import io.streamrelay.admission.control.Limits;
 import io.streamrelay.completions.control.TokenRelay;
