@@ -5,7 +5,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
 import jakarta.ws.rs.ext.Provider;
-import jakarta.ws.rs.sse.OutboundSseEvent;
+import org.glassfish.jersey.media.sse.OutboundEvent;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes SSE events as the WHATWG event-stream format says, with one difference from Jersey's own writer, which
- * this one replaces (an application provider wins over the built-in one for the same type): a comment-only event
+ * this one replaces (Jersey's is a writer of {@code OutboundSseEvent}; Jersey takes the writer whose type is
+ * nearest to the event's class, and the order among equals is not defined): a comment-only event
  * (the heartbeat) is its comment line alone, with no blank line after it. A blank line dispatches an event, and
  * after an event with an {@code id:}, httpx-sse 0.4 and the OpenAI Python SDK dispatch an EMPTY event for a blank
  * line even when no data came. The relay writes heartbeats only between events, so the bare comment line is
@@ -26,17 +27,21 @@ import java.util.regex.Pattern;
  */
 @Provider
 @Produces(MediaType.SERVER_SENT_EVENTS)
-public class SseFrames implements MessageBodyWriter<OutboundSseEvent> {
+public class SseFrames implements MessageBodyWriter<OutboundEvent> {
 
     private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return OutboundSseEvent.class.isAssignableFrom(type) && MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(mediaType);
+        return OutboundEvent.class.isAssignableFrom(type) && MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(mediaType);
     }
 
+    /**
+     * Jersey's SSE sink ends every chunk with one line feed of its own: after field lines it makes the blank line
+     * that dispatches the event, after a comment written without its line end it ends the comment line.
+     */
     @Override
-    public void writeTo(OutboundSseEvent event, Class<?> type, Type genericType, Annotation[] annotations,
+    public void writeTo(OutboundEvent event, Class<?> type, Type genericType, Annotation[] annotations,
                         MediaType mediaType, MultivaluedMap<String, Object> headers, OutputStream out)
             throws IOException {
         StringBuilder frame = new StringBuilder(128);
@@ -58,7 +63,8 @@ public class SseFrames implements MessageBodyWriter<OutboundSseEvent> {
                     frame.append("data: ").append(line).append('\n');
                 }
             }
-            frame.append('\n');
+        } else if (!frame.isEmpty()) {
+            frame.setLength(frame.length() - 1);
         }
         out.write(frame.toString().getBytes(StandardCharsets.UTF_8));
     }
