@@ -198,7 +198,9 @@ class RelayIT {
         List<Received> events = run(transport, Script.MIDSTREAM_ERROR);
         assertTokens(events, Script.PARTIAL_TOKENS, "error");
         JsonObject error = terminalError(events);
-        assertEquals("upstream_error", error.getString("code"));
+        // After the first token every upstream fault is upstream_failed, the fault its cause (issue 9).
+        assertEquals("upstream_failed", error.getString("code"));
+        assertEquals("upstream_error", error.getString("cause"));
         assertEquals("The model crashed mid-answer", error.getString("message"));
     }
 
@@ -207,7 +209,8 @@ class RelayIT {
     void vllmErrorObjectMidStreamEndsWithError(Transport transport) throws Exception {
         List<Received> events = run(transport, Script.VLLM_ERROR);
         assertTokens(events, Script.PARTIAL_TOKENS, "error");
-        assertEquals("upstream_error", terminalError(events).getString("code"));
+        assertEquals("upstream_failed", terminalError(events).getString("code"));
+        assertEquals("upstream_error", terminalError(events).getString("cause"));
         assertEquals("Engine loop has died", terminalError(events).getString("message"));
     }
 
