@@ -98,9 +98,9 @@ final class Generation implements Answer.Relay {
     }
 
     /**
-     * Follows from a client's cursor: every event after {@code after}, then every live one. The checks, opening
-     * the sink, replay and registration happen under one lock, so no event is missed or sent twice and the answer
-     * "nothing to follow" cannot race the end.
+     * Follows from a client's cursor: every event after {@code after}, then every live one. The sink is opened
+     * only after the checks, outside the lock (opening commits the response); an end racing in between still
+     * ends that stream at once, with the events it missed.
      *
      * @return null when there is nothing to follow: the generation ended and {@code after} is at or past its
      *         terminal event (the transport answers 204 and opens no stream)
@@ -116,8 +116,8 @@ final class Generation implements Answer.Relay {
             if (after > last) {
                 throw new ProblemException(beyondEnd, "the cursor " + after + " is past the latest event " + last);
             }
-            return follow(opener.open(), after);
         }
+        return follow(opener.open(), after);
     }
 
     /** Adds a follower that receives every event after {@code after} (-1: all), then every live one. */
