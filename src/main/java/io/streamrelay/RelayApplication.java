@@ -1,8 +1,10 @@
 package io.streamrelay;
 
-import io.streamrelay.admission.boundary.MetricsResource;
 import io.streamrelay.completions.boundary.ChatResource;
 import io.streamrelay.completions.boundary.GenerationResource;
+import io.streamrelay.completions.boundary.MetricsResource;
+import io.streamrelay.completions.boundary.NothingToFollow;
+import io.streamrelay.completions.boundary.SseFrames;
 import io.streamrelay.json.boundary.RelayJsonProvider;
 import io.streamrelay.problems.boundary.ProblemMapper;
 import jakarta.ws.rs.ApplicationPath;
@@ -21,6 +23,6 @@ public class RelayApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(ChatResource.class, GenerationResource.class, MetricsResource.class, ProblemMapper.class,
-                RelayJsonProvider.class);
+                NothingToFollow.Mapper.class, SseFrames.class, RelayJsonProvider.class);
     }
 }

@@ -68,11 +68,13 @@ public class ChatResource {
         return new SseTokenSink(sink, sse);
     }
 
-    /** EventSource reconnects with the last id it saw: the same generation continues, it is not asked again. */
-    private void resume(String lastEventId, SseEventSink sink, Sse sse) {
-        Cursor cursor = Cursor.fromLastEventId(lastEventId);
-        var caller = RequestCaller.of(request);
-        relay.requireKnown(cursor.generation(), caller);
-        relay.resume(cursor, caller, open(sink, sse));
+    /**
+     * EventSource reconnects with the last id it saw: the same generation continues, it is not asked again. After
+     * its end there is nothing more: 204, which tells EventSource to stop reconnecting.
+     */
+    private void resume(String lastEventId, SseEventSink sink, Sse sse) throws IOException {
+        if (!relay.follow(Cursor.fromLastEventId(lastEventId), RequestCaller.of(request), () -> open(sink, sse))) {
+            throw new NothingToFollow();
+        }
     }
 }

@@ -1,12 +1,10 @@
 package io.streamrelay.completions.boundary;
 
-import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.boundary.RequestCaller;
 import io.streamrelay.completions.control.ChatRequestReader;
 import io.streamrelay.completions.control.Cursor;
 import io.streamrelay.completions.control.TokenRelay;
 import io.streamrelay.completions.entity.GenerationView;
-import io.streamrelay.problems.entity.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -65,11 +63,15 @@ public class GenerationResource {
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-                       @Context SseEventSink sink, @Context Sse sse) {
-        long from = cursor(id, lastEventId, QueryString.first(request.getQueryString(), "after"));
-        relay.requireKnown(id, RequestCaller.of(request));
-        StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        relay.follow(id, from, RequestCaller.of(request), new SseTokenSink(sink, sse));
+                       @Context SseEventSink sink, @Context Sse sse) throws IOException {
+        Cursor cursor = Cursor.forGeneration(id, lastEventId, QueryString.first(request.getQueryString(), "after"));
+        boolean following = relay.follow(cursor, RequestCaller.of(request), () -> {
+            StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
+            return new SseTokenSink(sink, sse);
+        });
+        if (!following) {
+            throw new NothingToFollow();
+        }
     }
 
     @DELETE
@@ -77,18 +79,6 @@ public class GenerationResource {
     public Response cancel(@PathParam("id") String id) {
         relay.cancel(id, RequestCaller.of(request));
         return Response.noContent().build();
-    }
-
-    /** Last-Event-ID (an EventSource reconnect) wins over ?after; it must name this generation. */
-    static long cursor(String id, String lastEventId, String after) {
-        if (lastEventId != null) {
-            Cursor cursor = Cursor.fromLastEventId(lastEventId);
-            if (!cursor.generation().equals(id)) {
-                throw new ProblemException(ErrorCode.INVALID_LAST_EVENT_ID, "Last-Event-ID names another generation");
-            }
-            return cursor.after();
-        }
-        return Cursor.after(after);
     }
 
     private GenerationBody json(GenerationView view) {

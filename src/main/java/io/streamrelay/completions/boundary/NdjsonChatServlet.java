@@ -30,9 +30,7 @@ public class NdjsonChatServlet extends NdjsonServlet {
         }
         String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
-            Cursor cursor = Cursor.fromLastEventId(lastEventId);
-            relay.requireKnown(cursor.generation(), RequestCaller.of(request));
-            relay.resume(cursor, RequestCaller.of(request), open(request, response));
+            follow(relay, Cursor.fromLastEventId(lastEventId), request, response);
             return;
         }
         ChatRequest chat = method.equals("GET")

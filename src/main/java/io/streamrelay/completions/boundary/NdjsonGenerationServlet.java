@@ -1,6 +1,6 @@
 package io.streamrelay.completions.boundary;
 
-import io.streamrelay.admission.boundary.RequestCaller;
+import io.streamrelay.completions.control.Cursor;
 import io.streamrelay.completions.control.TokenRelay;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -23,8 +23,7 @@ public class NdjsonGenerationServlet extends NdjsonServlet {
         }
         String path = request.getPathInfo();
         String id = path == null || path.length() < 2 ? "" : path.substring(1);
-        long after = GenerationResource.cursor(id, request.getHeader("Last-Event-ID"), query(request, "after"));
-        relay.requireKnown(id, RequestCaller.of(request));
-        relay.follow(id, after, RequestCaller.of(request), open(request, response));
+        follow(relay, Cursor.forGeneration(id, request.getHeader("Last-Event-ID"), query(request, "after")), request,
+                response);
     }
 }

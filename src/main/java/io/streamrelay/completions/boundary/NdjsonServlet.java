@@ -1,5 +1,8 @@
 package io.streamrelay.completions.boundary;
 
+import io.streamrelay.admission.boundary.RequestCaller;
+import io.streamrelay.completions.control.Cursor;
+import io.streamrelay.completions.control.TokenRelay;
 import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.boundary.Problems;
 import io.streamrelay.problems.entity.ProblemException;
@@ -43,6 +46,15 @@ abstract class NdjsonServlet extends HttpServlet {
         // The service owns every stream timer; the container's default (30 s on Payara) would cut long answers.
         async.setTimeout(0);
         return new NdjsonTokenSink(async);
+    }
+
+    /** Follows from a cursor; with nothing to follow (the generation ended there), 204 and no stream. */
+    static void follow(TokenRelay relay, Cursor cursor, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (!relay.follow(cursor, RequestCaller.of(request), () -> open(request, response))) {
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            response.setHeader("Cache-Control", "no-store");
+        }
     }
 
     static ProblemException methodNotAllowed(HttpServletResponse response, String allow, String detail) {

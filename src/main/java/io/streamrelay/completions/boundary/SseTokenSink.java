@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Puts events on a JAX-RS {@link SseEventSink}: {@code event:}, {@code id: <generation>:<seq>}, one-line JSON
- * {@code data:}, and the heartbeat as the comment {@code : ping}. Jersey writes and flushes each event on the
+ * {@code data:}, and the heartbeat as the comment {@code : ping} with no blank line after it
+ * ({@link SseFrames} says why). Jersey writes and flushes each event on the
  * calling thread and may block when the client's socket is full, which is why the service drains this sink on
  * its executor, never on an upstream callback thread.
  */

@@ -36,10 +36,8 @@ final class Follower {
     private volatile boolean terminalWritten;
     private volatile long lastOfferNanos = System.nanoTime();
 
-    // Heartbeat state, touched only by the generation's timer (one task at a time).
-    private int probesLeft;
-    private long probeAtNanos;
-    private long lastPingNanos;
+    /** Touched only by the generation's ticker (one task at a time). */
+    private Pulse pulse = Pulse.QUIET;
 
     Follower(TokenSink sink, Executor writers, int capacity, Consumer<Follower> gone) {
         this.sink = sink;
@@ -78,37 +76,28 @@ final class Follower {
     }
 
     /**
-     * Sends a ping if this client had nothing for a heartbeat interval, then quick probes: a departed client is only
-     * noticed by the second or third write after it left (the first one merely draws the peer's reset), so probes
-     * find it within two heartbeat intervals. Any real event cancels the probes: it probes the line just as well.
-     * Returns when this client next needs the timer.
+     * Sends a ping when {@link Pulse} says so: after a heartbeat interval with nothing for this client, then its
+     * quick probes. Returns when this client next needs the ticker.
      */
     long heartbeat(long now, long intervalNanos, int probes, long probeGapNanos) {
-        if (probesLeft > 0 && lastOfferNanos != lastPingNanos) {
-            probesLeft = 0;
+        Pulse.Step step = pulse.at(now, lastOfferNanos, intervalNanos, probes, probeGapNanos);
+        pulse = step.next();
+        if (step.ping()) {
+            ping(now);
         }
-        if (probesLeft > 0 && now >= probeAtNanos) {
-            probesLeft--;
-            probeAtNanos = now + probeGapNanos;
-            lastPingNanos = offerPing();
-        } else if (now - lastOfferNanos >= intervalNanos) {
-            probesLeft = probes;
-            probeAtNanos = now + probeGapNanos;
-            lastPingNanos = offerPing();
-        }
-        long next = Math.max(now, lastOfferNanos) + intervalNanos;
-        return probesLeft > 0 ? Math.min(next, probeAtNanos) : next;
+        return step.wakeAt();
     }
 
-    private long offerPing() {
+    /** A ping only on an idle queue: anything queued goes out soon and probes the line just as well. */
+    private void ping(long now) {
         synchronized (queue) {
-            if (!queue.isEmpty()) {
-                return lastOfferNanos;
+            if (closed.get() || !queue.isEmpty()) {
+                return;
             }
+            queue.add(new StreamEvent.Ping());
         }
-        offer(new StreamEvent.Ping());
+        lastOfferNanos = now;
         signal();
-        return lastOfferNanos;
     }
 
     boolean closed() {

@@ -81,19 +81,18 @@ public class TokenRelay {
         return generation.view();
     }
 
-    /** Follows a live or recently ended generation from after {@code after} (-1: from its start). */
-    public void follow(String id, long after, Caller caller, TokenSink sink) {
-        find(id, caller).follow(sink, after);
-    }
-
-    /** A reconnect that names its last event (EventSource's Last-Event-ID): the same generation, from there on. */
-    public void resume(Cursor cursor, Caller caller, TokenSink sink) {
-        follow(cursor.generation(), cursor.after(), caller, sink);
-    }
-
-    /** Checks that a generation can be followed before a transport commits to a stream. */
-    public void requireKnown(String id, Caller caller) {
-        find(id, caller);
+    /**
+     * The one way to follow a generation, for every transport and endpoint: from after the cursor's seq (-1: from
+     * its start), the sink opened only once the follow is certain.
+     *
+     * @return false when there is nothing to follow: the generation ended and the cursor is at or past its terminal
+     *         event; the transport answers 204 No Content (an EventSource then stops reconnecting) and opens nothing
+     * @throws ProblemException unknown_generation (404) for an unknown, expired or another key's generation; the
+     *         cursor's own code, invalid_last_event_id or invalid_after (400), for a cursor past the latest event of
+     *         a running generation
+     */
+    public boolean follow(Cursor cursor, Caller caller, SinkOpener opener) throws IOException {
+        return find(cursor.generation(), caller).follow(cursor.after(), cursor.invalid(), opener) != null;
     }
 
     public GenerationView view(String id, Caller caller) {
@@ -116,7 +115,7 @@ public class TokenRelay {
         Lease lease = limits.admit(caller);
         try {
             Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
-                    threads.writers(), running::remove, store::remove);
+                    threads.writers(), this::ended);
             running.add(generation);
             store.put(generation);
             return generation;
@@ -124,6 +123,12 @@ public class TokenRelay {
             lease.release();
             throw failure;
         }
+    }
+
+    /** An ended generation stays followable for the retention time, for clients that reconnect late. */
+    private void ended(Generation generation) {
+        running.remove(generation);
+        threads.timers().schedule(() -> store.remove(generation), settings.replay().retentionMs() * 1_000_000L);
     }
 
     /**

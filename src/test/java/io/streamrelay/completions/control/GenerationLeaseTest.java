@@ -100,7 +100,7 @@ class GenerationLeaseTest {
         settings.maxBytes = 1 << 20;
         ChatRequest request = new ChatRequest(List.of(new ChatMessage("user", "hi")), null, null, null);
         return new Generation("g", request, Caller.address("127.0.0.1"), lease, settings, timers, Runnable::run,
-                g -> ended.incrementAndGet(), g -> { });
+                g -> ended.incrementAndGet());
     }
 
     private static Upstream upstream(Consumer<Consumer<UpstreamEvent>> script) {

@@ -120,7 +120,7 @@ class GenerationTest {
         generation.follow(back, 0);
         TimeUnit.MILLISECONDS.sleep(600); // twice the grace: a running grace timer would have fired by now
         assertFalse(upstream.cancelled, "the returning follower kept it alive");
-        upstream.send(new UpstreamEvent.Text("b"), new UpstreamEvent.End(true));
+        upstream.send(new UpstreamEvent.Text("b"), new UpstreamEvent.Finish("stop"), new UpstreamEvent.End(true));
         assertEquals(List.of("token:1", "token:2", "done:3"), back.seen());
     }
 
@@ -176,14 +176,14 @@ class GenerationTest {
         }
         assertTrue(behind.closed(), "cut past its bound of 3 queued events");
         assertTrue(stalled.events.isEmpty());
-        upstream.send(new UpstreamEvent.End(true));
+        upstream.send(new UpstreamEvent.Finish("stop"), new UpstreamEvent.End(true));
         assertEquals(7, reading.events.size(), "start, 5 tokens, done");
         assertEquals("done", generation.view().status(), "the cut follower did not end the generation");
     }
 
     private Generation generation(RelaySettings settings) {
         return new Generation("g", new ChatRequest(List.of(new ChatMessage("user", "hi")), null, null, null),
-                Caller.address("127.0.0.1"), Lease.NONE, settings, queue, Runnable::run, g -> { }, g -> { });
+                Caller.address("127.0.0.1"), Lease.NONE, settings, queue, Runnable::run, g -> { });
     }
 
     private static RelaySettings settings(long graceMs, int followerBuffer, int maxEvents) {

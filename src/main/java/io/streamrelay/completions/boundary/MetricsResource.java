@@ -1,4 +1,4 @@
-package io.streamrelay.admission.boundary;
+package io.streamrelay.completions.boundary;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.streamrelay.admission.control.Limits;

@@ -1,0 +1,115 @@
+package io.streamrelay.completions.control;
+
+import io.streamrelay.scheduling.control.TaskQueue;
+
+import io.streamrelay.completions.entity.StreamEvent;
+import io.streamrelay.completions.entity.TokenSink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The clients following a running generation, and the grace period ({@code relay.generations.grace-ms}) that runs
+ * while nobody does: the upstream keeps going that long for a client that reconnects. Not thread-safe: the
+ * generation guards it with its lock; the grace task calls back without the lock and must check again.
+ */
+final class Followers {
+
+    private static final long MS = 1_000_000L;
+
+    private final long graceMs;
+    private final TaskQueue scheduler;
+    private final Runnable graceOver;
+    private final Executor writers;
+    private final int buffer;
+    private final List<Follower> live = new ArrayList<>();
+    private TaskQueue.Scheduled grace;
+
+    /**
+     * @param writers where blocking sinks are drained
+     * @param buffer  how many live events a follower may have queued before it is cut as too slow
+     */
+    Followers(long graceMs, TaskQueue scheduler, Runnable graceOver, Executor writers, int buffer) {
+        this.graceMs = graceMs;
+        this.scheduler = scheduler;
+        this.graceOver = graceOver;
+        this.writers = writers;
+        this.buffer = buffer;
+    }
+
+    /** A follower writing to {@code sink}, not yet in the set; {@code gone} hears when its client left. */
+    Follower create(TokenSink sink, Consumer<Follower> gone) {
+        return new Follower(sink, writers, buffer, gone);
+    }
+
+    /**
+     * Offers an event to every follower (call with the lock held) and returns what to do once the lock is released:
+     * start their writes, and cut those too far behind (they can resume from their last id).
+     */
+    Runnable offer(StreamEvent event) {
+        List<Follower> all = List.copyOf(live);
+        List<Follower> behind = new ArrayList<>();
+        for (Follower follower : all) {
+            if (!follower.offer(event)) {
+                behind.add(follower);
+            }
+        }
+        return () -> {
+            all.forEach(Follower::signal);
+            behind.forEach(Follower::abandon);
+        };
+    }
+
+    /** Adds a follower; a running grace period stops. */
+    void add(Follower follower) {
+        live.add(follower);
+        stopGrace();
+    }
+
+    /** Removes a follower; true when it was the last one (the caller then starts the grace period). */
+    boolean remove(Follower follower) {
+        return live.remove(follower) && live.isEmpty();
+    }
+
+    boolean isEmpty() {
+        return live.isEmpty();
+    }
+
+    List<Follower> snapshot() {
+        return List.copyOf(live);
+    }
+
+    /** Empties the set for the end, stopping the grace period, and returns who was following. */
+    List<Follower> takeAll() {
+        List<Follower> all = List.copyOf(live);
+        live.clear();
+        stopGrace();
+        return all;
+    }
+
+    /**
+     * Starts the grace period; false when it is 0, which means the generation ends now (the caller decides how).
+     * {@link #graceOver} runs once it passes, unless a follower came first.
+     */
+    boolean startGrace() {
+        if (graceMs == 0) {
+            return false;
+        }
+        stopGrace();
+        grace = scheduler.schedule(graceOver, graceMs * MS);
+        return true;
+    }
+
+    long graceMs() {
+        return graceMs;
+    }
+
+    private void stopGrace() {
+        if (grace != null) {
+            grace.cancel();
+            grace = null;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.streamrelay.completions.control;
+
+import io.streamrelay.completions.entity.StreamEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A generation's events in order, for followers that join late or reconnect, bounded by a number of events and an
+ * estimate of their heap bytes ({@code relay.generations.max-events}, {@code relay.generations.max-bytes}). Not
+ * thread-safe: the generation guards it with its lock.
+ */
+final class ReplayLog {
+
+    /** What the terminal event may cost at most: it always fits, whatever the answer did to the bounds. */
+    private static final long TERMINAL_RESERVE = 256;
+
+    private final int maxEvents;
+    private final long maxBytes;
+    private final List<StreamEvent> events = new ArrayList<>();
+    private long bytes;
+
+    ReplayLog(int maxEvents, long maxBytes) {
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+    }
+
+    /** True when {@code piece} fits and still leaves one slot and some bytes for the terminal event. */
+    boolean fits(StreamEvent piece) {
+        return events.size() + 2 <= maxEvents && bytes + bytes(piece) + TERMINAL_RESERVE <= maxBytes;
+    }
+
+    void append(StreamEvent event) {
+        events.add(event);
+        bytes += bytes(event);
+    }
+
+    /** The seq of the latest event, -1 before the start event. */
+    long lastSeq() {
+        return events.isEmpty() ? -1 : events.get(events.size() - 1).seq();
+    }
+
+    /** Every event with a seq greater than {@code seq}, in order. */
+    List<StreamEvent> after(long seq) {
+        // Seqs are consecutive from 0, so the position is the seq: no search.
+        int from = (int) Math.max(0, Math.min(events.size(), seq + 1));
+        return List.copyOf(events.subList(from, events.size()));
+    }
+
+    /** The answer so far: the token texts joined. */
+    String text() {
+        StringBuilder text = new StringBuilder();
+        for (StreamEvent event : events) {
+            if (event instanceof StreamEvent.Token token) {
+                text.append(token.text());
+            }
+        }
+        return text.toString();
+    }
+
+    int size() {
+        return events.size();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** What an event costs in the log: its text length in UTF-16 chars plus object overhead, a fair proxy for heap. */
+    static long bytes(StreamEvent event) {
+        int text = event instanceof StreamEvent.Token t ? t.text().length()
+                : event instanceof StreamEvent.Reasoning r ? r.text().length() : 32;
+        return 64 + 2L * text;
+    }
+}
