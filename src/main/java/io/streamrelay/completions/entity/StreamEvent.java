@@ -62,6 +62,57 @@ public sealed interface StreamEvent {
         }
     }
 
+    /**
+     * A tool-call fragment, relayed like a token: {@code {"type":"tool_call","seq","index","id"?,"name"?,
+     * "arguments"}}; {@code id} and {@code name} appear on the first fragment of each call (by {@code index}),
+     * the {@code arguments} fragments concatenate to the call's arguments.
+     */
+    record ToolCall(long seq, int index, String id, String name, String arguments) implements StreamEvent {
+        public String type() {
+            return "tool_call";
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"index\":").append(index);
+            if (id != null) {
+                out.append(",\"id\":");
+                JsonText.quote(out, id);
+            }
+            if (name != null) {
+                out.append(",\"name\":");
+                JsonText.quote(out, name);
+            }
+            out.append(",\"arguments\":");
+            JsonText.quote(out, arguments == null ? "" : arguments).append('}');
+        }
+    }
+
+    /** A piece of the model's refusal (OpenAI {@code delta.refusal}). */
+    record Refusal(long seq, String text) implements StreamEvent {
+        public String type() {
+            return "refusal";
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"text\":");
+            JsonText.quote(out, text).append('}');
+        }
+    }
+
+    /**
+     * The upstream's {@code choices[0].logprobs} for the pieces just before it, as its own JSON (validated by the
+     * parser, one line): {@code {"type":"logprobs","seq","logprobs":{...}}}. Only when the request asked for them.
+     */
+    record Logprobs(long seq, String json) implements StreamEvent {
+        public String type() {
+            return "logprobs";
+        }
+
+        public void appendJson(StringBuilder out) {
+            head(out, this).append(",\"logprobs\":").append(json).append('}');
+        }
+    }
+
     /** {@code model} is set only when a fallback upstream answered with another model than {@code start} named. */
     record Done(long seq, String finishReason, Usage usage, String model) implements StreamEvent {
         public Done(long seq, String finishReason, Usage usage) {

@@ -13,6 +13,22 @@ public sealed interface UpstreamEvent {
     record Reasoning(String text) implements UpstreamEvent {
     }
 
+    /**
+     * A fragment of a tool call (OpenAI {@code choices[0].delta.tool_calls[i]}): the first fragment of each call
+     * carries {@code id} and {@code name}, later ones only {@code index} and a piece of {@code arguments} (null when
+     * the upstream sent none). Several calls interleave by {@code index}. Passed on exactly and in order.
+     */
+    record ToolCall(int index, String id, String name, String arguments) implements UpstreamEvent {
+    }
+
+    /** A piece of a refusal (OpenAI {@code delta.refusal}), exactly as sent. */
+    record Refusal(String text) implements UpstreamEvent {
+    }
+
+    /** {@code choices[0].logprobs} of one chunk, as the upstream's own JSON text (only when the request asked). */
+    record Logprobs(String json) implements UpstreamEvent {
+    }
+
     /** A payload that carries nothing to relay (the role chunk, an empty delta): proof of progress all the same. */
     record Progress() implements UpstreamEvent {
     }
