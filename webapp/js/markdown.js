@@ -3,7 +3,7 @@
 // to another server through an image address), and every piece of HTML marked builds passes DOMPurify before it
 // reaches the page. Both libraries are served from the WAR (webapp/vendor/), so the page's CSP holds.
 
-import { Marked } from '../vendor/marked/marked.esm.js';
+import { Lexer, Marked } from '../vendor/marked/marked.esm.js';
 import DOMPurify from '../vendor/dompurify/purify.es.js';
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -28,25 +28,71 @@ const markdown = new Marked({
 /**
  * The plan for showing `source` when `previous` (this function's last answer for the same message, or `[]`) is
  * on screen: `keep` leading blocks stay as they are, the rest are replaced by `blocks.slice(keep)`. A block is
- * one top-level Markdown element `{raw, html}`; `html` is marked's output, still to be sanitized. While an answer
- * streams only its last block or two change, so each frame re-renders those and not the whole answer.
+ * one top-level Markdown element `{type, raw, html, link?}`; `html` is marked's output, still to be sanitized.
+ * `lexed` says how many characters were lexed for it (the work done).
+ *
+ * While an answer streams only its end changes, so only the end is lexed again: from the last run of blocks not
+ * separated from the end by a blank line (a blank line is where Markdown's blocks stop reaching back; the run
+ * covers a list that a paragraph interrupted, a heading's setext underline, a table growing row by row). Lexing
+ * is the costly part (marked needs ~350 ms for 90 kB of nested lists), so a frame costs the end, not the whole.
+ * When the blocks do not add up to the text, or a reference definition arrives that earlier blocks may use,
+ * everything is lexed again.
  */
 export function plan(previous, source) {
-  const tokens = markdown.lexer(source);
-  const links = JSON.stringify(tokens.links);
+  const text = source.replace(/\r\n?/g, '\n'); // as marked's lexer does, so block lengths add up to the text
+  let start = restartIndex(previous);
+  let offset = 0;
+  for (let i = 0; i < start; i++) offset += previous[i].raw.length;
+  if (!previous.exact || !text.startsWith(previous.text.slice(0, offset))) {
+    start = 0;
+    offset = 0;
+  }
+  let links = Object.create(null);
+  for (let i = 0; i < start; i++) if (previous[i].link) links[previous[i].link.tag] ??= previous[i].link.value;
+  let tokens = [...previous.slice(0, start), ...lex(text.slice(offset), links)];
+  let lexed = text.length - offset;
+  if (start > 0 && JSON.stringify(links) !== previous.links) {
+    start = 0;
+    links = Object.create(null);
+    tokens = lex(text, links);
+    lexed += text.length;
+  }
+  const linksJson = JSON.stringify(links);
   let keep = 0;
-  // Reference links ([x][1] ... [1]: url) change earlier blocks when their definition arrives: then redo all.
-  if (previous.links === links) {
+  if (linksJson === previous.links) {
     while (keep < previous.length && keep < tokens.length && previous[keep].raw === tokens[keep].raw) keep++;
   }
-  const blocks = tokens.map((token, i) => {
-    if (i < keep) return previous[i];
-    const one = [token];
-    one.links = tokens.links;
-    return { raw: token.raw, html: markdown.parser(one) };
-  });
-  blocks.links = links;
-  return { keep, blocks };
+  // Below `start` the tokens are the previous blocks themselves, so keep >= start.
+  const blocks = tokens.map((token, i) => (i < keep ? previous[i] : block(token)));
+  blocks.text = text;
+  blocks.exact = blocks.reduce((n, b) => n + b.raw.length, 0) === text.length;
+  blocks.links = linksJson;
+  return { keep, blocks, lexed };
+}
+
+/** Lexes `text` knowing the reference definitions `links` of the blocks before it, and adds its own to them. */
+function lex(text, links) {
+  const lexer = new Lexer(markdown.defaults);
+  Object.assign(lexer.tokens.links, links);
+  const tokens = lexer.lex(text);
+  Object.assign(links, tokens.links);
+  return tokens;
+}
+
+function block(token) {
+  const one = [token];
+  one.links = Object.create(null);
+  const result = { type: token.type, raw: token.raw, html: markdown.parser(one) };
+  if (token.type === 'def') result.link = { tag: token.tag, value: { href: token.href, title: token.title } };
+  return result;
+}
+
+/** Where lexing starts again: the first block of the last run of blocks with no blank line between them. */
+function restartIndex(previous) {
+  let i = previous.length - 1;
+  while (i >= 0 && previous[i].type === 'space') i--;
+  while (i > 0 && previous[i - 1].type !== 'space') i--;
+  return Math.max(0, i);
 }
 
 /** marked's HTML for a whole text at once (what the incremental plan must always add up to). */

@@ -169,11 +169,17 @@ async function copyCode(button) {
     await navigator.clipboard.writeText(code);
     copied = true;
   } catch {
-    // No clipboard (not a secure context, or permission refused): select the code, so Ctrl+C does it.
+    // No async clipboard (plain http on an intranet host is not a secure context, or permission refused):
+    // select the code and ask for the old copy command, which still works on a click; else Ctrl+C does it.
     const range = document.createRange();
     range.selectNodeContents(button.closest('.code-block').querySelector('pre'));
     getSelection().removeAllRanges();
     getSelection().addRange(range);
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
   }
   button.textContent = copied ? 'Copied' : 'Selected: press Ctrl+C';
   button.dataset.copied = String(copied);
@@ -253,7 +259,16 @@ class Answer {
   render() {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    const started = performance.now();
     this.markdown.show(this.source);
+    // How often and how long the Markdown was drawn, for the browser tests' measurements.
+    const took = performance.now() - started;
+    this.renders = (this.renders ?? 0) + 1;
+    this.renderMs = (this.renderMs ?? 0) + took;
+    this.renderMaxMs = Math.max(this.renderMaxMs ?? 0, took);
+    this.item.dataset.renders = this.renders;
+    this.item.dataset.renderMs = this.renderMs.toFixed(1);
+    this.item.dataset.renderMaxMs = this.renderMaxMs.toFixed(1);
   }
 
   toolCall(event) {

@@ -7,9 +7,9 @@
 // The iterator yields `start`, `token`, `reasoning`, `tool_call` and finally `done`, then ends. `tool_call` events
 // are fragments of the model's tool calls; `assembleToolCalls(events)` or a `ToolCallAssembler` joins them. A
 // dropped connection is resumed after the last event received (the relay keeps the generation), up to five times
-// in a row. Anything that is not a
-// whole answer throws instead of ending quietly: an `error` event, a refused request (its problem+json is read), a
-// connection that could not be resumed. Stopping through the AbortSignal throws the signal's AbortError.
+// in a row. Anything that is not a whole answer throws instead of ending quietly: an `error` event, a refused
+// request (its problem+json is read), a connection that could not be resumed. Stopping through the AbortSignal
+// throws the signal's AbortError.
 
 import { EventStreamParser } from './event-stream.js';
 import { NdjsonParser } from './ndjson.js';

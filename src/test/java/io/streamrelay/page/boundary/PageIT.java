@@ -343,7 +343,7 @@ class PageIT {
         // The relay does not emit tool_call yet (the backend of issue 10 is being built): the page's fetch is
         // answered in the browser with the relay's documented events; everything after fetch is the real page.
         ChatPage page = page().use(transport);
-        page.js().executeScript(FAKE_TOOL_CALL_RELAY, transport.name());
+        page.js().executeScript(FAKE_RELAY, transport.name(), "tools");
         page.ask("What is the weather in Zürich and the time in Tokyo?");
         List<Object> argumentsSeen = new ArrayList<>();
         Snapshot done = page.until(ignored -> {
@@ -403,12 +403,14 @@ class PageIT {
     }
 
     /**
-     * Replaces the page's fetch for POST .../chat with the relay's events for a sentence and two interleaved tool
-     * calls, on the wire arguments[0] names (SSE or NDJSON), a fragment every 150 ms so a poll sees them grow.
+     * Replaces the page's fetch for POST .../chat with the relay's events on the wire arguments[0] names (SSE or
+     * NDJSON). arguments[1] picks them: 'tools', a sentence and two interleaved tool calls, one event a read and
+     * 150 ms between fragments so a poll sees them grow; or 'burst', a long Markdown answer in 3000 tokens, 100 a
+     * read, 10 ms apart. window.__frames counts the animation frames from then on.
      */
-    static final String FAKE_TOOL_CALL_RELAY = """
-            const wire = arguments[0];
-            const events = [
+    static final String FAKE_RELAY = """
+            const [wire, scenario] = arguments;
+            const tools = [
               {type: 'start', seq: 0, generation: 'g-fake', model: 'gpt-4o'},
               {type: 'token', seq: 1, text: 'Let me check both.'},
               {type: 'tool_call', seq: 2, index: 0, id: 'call_a1', name: 'get_weather', arguments: ''},
@@ -419,9 +421,19 @@ class PageIT {
               {type: 'done', seq: 7, finish_reason: 'tool_calls',
                usage: {prompt_tokens: 80, completion_tokens: 40, total_tokens: 120}},
             ];
+            const burst = [{type: 'start', seq: 0, generation: 'g-burst', model: 'gpt-4o'}];
+            for (let i = 0; i < 3000; i++) {
+              burst.push({type: 'token', seq: burst.length, text: i % 50 === 0 ? `\\n\\n## Part ${i / 50}\\n\\n`
+                  : i % 50 === 49 ? '\\n\\n```js\\nconst x = 1;\\n```\\n' : `- item ${i} with **bold** text\\n`});
+            }
+            burst.push({type: 'done', seq: burst.length, finish_reason: 'stop'});
+            const events = scenario === 'tools' ? tools : burst;
+            const perRead = scenario === 'tools' ? 1 : 100;
             const line = (e) => wire === 'SSE'
                 ? `event: ${e.type}\\nid: g-fake:${e.seq}\\ndata: ${JSON.stringify(e)}\\n\\n`
                 : JSON.stringify(e) + '\\n';
+            window.__frames = 0;
+            (function count() { window.__frames++; requestAnimationFrame(count); })();
             const realFetch = window.fetch;
             window.fetch = (url, init) => {
               if (init?.method !== 'POST' || !String(url).endsWith('/chat')) return realFetch(url, init);
@@ -430,14 +442,44 @@ class PageIT {
               const body = new ReadableStream({
                 async pull(controller) {
                   if (i === events.length) return controller.close();
-                  if (i > 2) await new Promise((r) => setTimeout(r, 150));
-                  controller.enqueue(encoder.encode(line(events[i++])));
+                  if (i > 2) await new Promise((r) => setTimeout(r, scenario === 'tools' ? 150 : 10));
+                  controller.enqueue(encoder.encode(events.slice(i, i + perRead).map(line).join('')));
+                  i += perRead;
                 },
               });
               return Promise.resolve(new Response(body, {headers: {'Content-Type': wire === 'SSE'
                   ? 'text/event-stream' : 'application/x-ndjson'}}));
             };
             """;
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aBurstOfTokensIsDrawnAtMostOncePerFrameNotOncePerToken(Transport transport) {
+        ChatPage page = page().use(transport);
+        page.js().executeScript(FAKE_RELAY, transport.name(), "burst");
+        page.ask("Write a long list");
+        Snapshot done = page.awaitAnswer("done", "error", "stopped");
+        assertEquals("done", done.state(), String.valueOf(done.problem()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) page.js().executeScript("""
+                const item = document.querySelector('#conversation .msg.assistant:last-child');
+                return {frames: window.__frames, renders: Number(item.dataset.renders),
+                        ms: Number(item.dataset.renderMs), maxMs: Number(item.dataset.renderMaxMs), h2: item.querySelectorAll('.text h2').length,
+                        li: item.querySelectorAll('.text li').length,
+                        code: item.querySelectorAll('.text .code-block').length,
+                        chars: item.querySelector('.source-text').textContent.length};""");
+        long renders = ((Number) counts.get("renders")).longValue();
+        long frames = ((Number) counts.get("frames")).longValue();
+        assertEquals(60L, counts.get("h2"));
+        assertEquals(60L, counts.get("code"));
+        assertEquals(2880L, counts.get("li"));
+        // One render per frame at most, plus the one that settles the answer when done arrives between frames.
+        assertTrue(renders <= frames + 1, counts.toString());
+        assertTrue(renders > 1 && renders * 10 < 3000, "drawn per frame, not per token: " + counts);
+        System.out.printf("[measure] %s burst of 3000 tokens (%s characters of Markdown, 30 reads 10 ms apart) in"
+                        + " Chromium: %d renders in %d frames, %s ms rendering in all, the longest %s ms%n",
+                transport, counts.get("chars"), renders, frames, counts.get("ms"), counts.get("maxMs"));
+    }
 
     /** The newest answer's rendered Markdown, counted. */
     @SuppressWarnings("unchecked")
@@ -552,8 +594,10 @@ class PageIT {
         String portalPage = """
                 <!doctype html><title>Portal</title><p id="status">loading</p>
                 <script type="module">
-                  import { streamChat, EventStreamParser, NdjsonParser, StreamRelayError } from '%s';
-                  const ok = [streamChat, EventStreamParser, NdjsonParser, StreamRelayError]
+                  import { streamChat, EventStreamParser, NdjsonParser, StreamRelayError, ToolCallAssembler,
+                      assembleToolCalls } from '%s';
+                  const ok = [streamChat, EventStreamParser, NdjsonParser, StreamRelayError, ToolCallAssembler,
+                      assembleToolCalls]
                       .every(f => typeof f === 'function');
                   document.getElementById('status').textContent = ok ? 'imported' : 'incomplete';
                 </script>
