@@ -224,6 +224,7 @@ class Answer {
     this.frame = 0;
     // The text exactly as received, for a person who wants the Markdown (and for the tests).
     this.sourceBox = element('details', 'source');
+    this.sourceBox.hidden = true;
     this.sourceBox.append(element('summary', '', 'Markdown'), element('pre', 'source-text'));
     this.sourceText = document.createTextNode('');
     this.sourceBox.lastChild.append(this.sourceText);
@@ -250,6 +251,7 @@ class Answer {
   }
 
   append(text) {
+    this.sourceBox.hidden = false;
     this.source += text;
     this.sourceText.appendData(text);
     // Tokens come faster than frames: parse and draw the Markdown at most once per frame.
