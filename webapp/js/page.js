@@ -220,7 +220,6 @@ class Answer {
     this.thinking.lastChild.append(this.reasoningText);
     this.body = element('div', 'text markdown');
     this.markdown = new MarkdownView(this.body);
-    this.source = '';
     this.frame = 0;
     // The text exactly as received, for a person who wants the Markdown (and for the tests).
     this.sourceBox = element('details', 'source');
@@ -252,7 +251,6 @@ class Answer {
 
   append(text) {
     this.sourceBox.hidden = false;
-    this.source += text;
     this.sourceText.appendData(text);
     // Tokens come faster than frames: parse and draw the Markdown at most once per frame.
     this.frame ||= requestAnimationFrame(() => this.render());
@@ -262,7 +260,7 @@ class Answer {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     const started = performance.now();
-    this.markdown.show(this.source);
+    this.markdown.show(this.sourceText.data);
     // How often and how long the Markdown was drawn, for the browser tests' measurements.
     const took = performance.now() - started;
     this.renders = (this.renders ?? 0) + 1;
@@ -300,8 +298,10 @@ class Answer {
     this.settle();
     this.item.dataset.state = 'done';
     if (event.finish_reason === 'tool_calls') {
-      this.note('notice', 'The model asks for the tool call' + (this.toolViews.size === 1 ? '' : 's')
-        + ' shown above. This page shows tool calls; it runs none.');
+      this.note('notice', this.toolViews.size === 0
+        ? 'The model stopped to call a tool (finish_reason tool_calls), but no tool call arrived.'
+        : `The model asks for the tool call${this.toolViews.size === 1 ? '' : 's'} shown above.`
+          + ' This page shows tool calls; it runs none.');
     } else if (event.finish_reason && event.finish_reason !== 'stop') {
       this.note('notice', `The model stopped early: finish_reason ${event.finish_reason}.`);
     }
