@@ -1,7 +1,10 @@
-// The chat page: a multi-turn conversation over streamChat. Model output only ever reaches the DOM as Text
-// nodes; nothing here parses it as HTML.
+// The chat page: a multi-turn conversation over streamChat. Answers are shown as Markdown (markdown.js: raw HTML
+// in them stays text, and everything passes DOMPurify); reasoning, tool calls and the user's own text reach the
+// DOM only as Text nodes.
 
-import { streamChat } from './streamrelay.js';
+import { streamChat, ToolCallAssembler } from './streamrelay.js';
+import { MarkdownView } from './markdown.js';
+import { ToolCallView } from './tool-call-view.js';
 
 const OFFLINE_MODEL = 'streamrelay-demo';
 
@@ -43,6 +46,12 @@ document.addEventListener('keydown', (e) => {
 });
 
 stopButton.addEventListener('click', () => running?.abort());
+
+// The Copy buttons of code blocks, however many answers there are: one listener.
+conversation.addEventListener('click', (e) => {
+  const button = e.target.closest?.('button.copy');
+  if (button) copyCode(button);
+});
 
 byId('clear').addEventListener('click', () => {
   running?.abort();
@@ -90,6 +99,10 @@ async function send() {
         case 'reasoning':
           clock.token();
           answer.reason(event.text);
+          break;
+        case 'tool_call':
+          clock.token();
+          answer.toolCall(event);
           break;
         case 'done':
           answer.done(event);
@@ -149,6 +162,33 @@ function addUserMessage(text) {
   conversation.append(item);
 }
 
+async function copyCode(button) {
+  const code = button.closest('.code-block')?.querySelector('pre')?.textContent ?? '';
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(code);
+    copied = true;
+  } catch {
+    // No async clipboard (plain http on an intranet host is not a secure context, or permission refused):
+    // select the code and ask for the old copy command, which still works on a click; else Ctrl+C does it.
+    const range = document.createRange();
+    range.selectNodeContents(button.closest('.code-block').querySelector('pre'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
+  }
+  button.textContent = copied ? 'Copied' : 'Selected: press Ctrl+C';
+  button.dataset.copied = String(copied);
+  setTimeout(() => {
+    button.textContent = 'Copy';
+    delete button.dataset.copied;
+  }, 2000);
+}
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   node.className = className;
@@ -178,11 +218,20 @@ class Answer {
     this.reasoningText = document.createTextNode('');
     this.thinking.append(element('div', 'reasoning-text'));
     this.thinking.lastChild.append(this.reasoningText);
-    this.body = element('div', 'text');
-    this.text = document.createTextNode('');
-    this.body.append(this.text);
+    this.body = element('div', 'text markdown');
+    this.markdown = new MarkdownView(this.body);
+    this.frame = 0;
+    // The text exactly as received, for a person who wants the Markdown (and for the tests).
+    this.sourceBox = element('details', 'source');
+    this.sourceBox.hidden = true;
+    this.sourceBox.append(element('summary', '', 'Markdown'), element('pre', 'source-text'));
+    this.sourceText = document.createTextNode('');
+    this.sourceBox.lastChild.append(this.sourceText);
+    this.tools = element('div', 'tool-calls');
+    this.assembler = new ToolCallAssembler();
+    this.toolViews = new Map();
     this.stats = element('p', 'stats');
-    this.item.append(this.who, this.thinking, this.body, this.stats);
+    this.item.append(this.who, this.thinking, this.body, this.tools, this.sourceBox, this.stats);
     conversation.append(this.item);
   }
 
@@ -201,7 +250,43 @@ class Answer {
   }
 
   append(text) {
-    this.text.appendData(text);
+    this.sourceBox.hidden = false;
+    this.sourceText.appendData(text);
+    // Tokens come faster than frames: parse and draw the Markdown at most once per frame.
+    this.frame ||= requestAnimationFrame(() => this.render());
+  }
+
+  render() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const started = performance.now();
+    this.markdown.show(this.sourceText.data);
+    // How often and how long the Markdown was drawn, for the browser tests' measurements.
+    const took = performance.now() - started;
+    this.renders = (this.renders ?? 0) + 1;
+    this.renderMs = (this.renderMs ?? 0) + took;
+    this.renderMaxMs = Math.max(this.renderMaxMs ?? 0, took);
+    this.item.dataset.renders = this.renders;
+    this.item.dataset.renderMs = this.renderMs.toFixed(1);
+    this.item.dataset.renderMaxMs = this.renderMaxMs.toFixed(1);
+  }
+
+  toolCall(event) {
+    const call = this.assembler.add(event);
+    let view = this.toolViews.get(call);
+    if (!view) {
+      view = new ToolCallView(document);
+      this.toolViews.set(call, view);
+      this.tools.append(view.element);
+      this.item.classList.add('has-tool-calls');
+    }
+    view.show(call);
+  }
+
+  /** The answer stopped streaming: draw what a pending frame would have, and close the tool calls. */
+  settle() {
+    if (this.frame) this.render();
+    for (const view of this.toolViews.values()) view.finish();
   }
 
   reason(text) {
@@ -210,8 +295,14 @@ class Answer {
   }
 
   done(event) {
+    this.settle();
     this.item.dataset.state = 'done';
-    if (event.finish_reason && event.finish_reason !== 'stop') {
+    if (event.finish_reason === 'tool_calls') {
+      this.note('notice', this.toolViews.size === 0
+        ? 'The model stopped to call a tool (finish_reason tool_calls), but no tool call arrived.'
+        : `The model asks for the tool call${this.toolViews.size === 1 ? '' : 's'} shown above.`
+          + ' This page shows tool calls; it runs none.');
+    } else if (event.finish_reason && event.finish_reason !== 'stop') {
       this.note('notice', `The model stopped early: finish_reason ${event.finish_reason}.`);
     }
     const usage = event.usage;
@@ -222,6 +313,7 @@ class Answer {
   }
 
   end(state, message) {
+    this.settle();
     this.item.dataset.state = state;
     this.note(state === 'error' ? 'problem' : 'notice', message);
   }

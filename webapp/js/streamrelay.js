@@ -4,15 +4,18 @@
 //   import { streamChat } from 'https://relay.example.com/js/streamrelay.js';
 //   for await (const event of streamChat({ messages, transport: 'ndjson', signal })) { ... }
 //
-// The iterator yields `start`, `token`, `reasoning` and finally `done`, then ends. A dropped connection is resumed
-// after the last event received (the relay keeps the generation), up to five times in a row. Anything that is not a
-// whole answer throws instead of ending quietly: an `error` event, a refused request (its problem+json is read), a
-// connection that could not be resumed. Stopping through the AbortSignal throws the signal's AbortError.
+// The iterator yields `start`, `token`, `reasoning`, `tool_call` and finally `done`, then ends. `tool_call` events
+// are fragments of the model's tool calls; `assembleToolCalls(events)` or a `ToolCallAssembler` joins them. A
+// dropped connection is resumed after the last event received (the relay keeps the generation), up to five times
+// in a row. Anything that is not a whole answer throws instead of ending quietly: an `error` event, a refused
+// request (its problem+json is read), a connection that could not be resumed. Stopping through the AbortSignal
+// throws the signal's AbortError.
 
 import { EventStreamParser } from './event-stream.js';
 import { NdjsonParser } from './ndjson.js';
+import { ToolCallAssembler, assembleToolCalls } from './tool-calls.js';
 
-export { EventStreamParser, NdjsonParser };
+export { EventStreamParser, NdjsonParser, ToolCallAssembler, assembleToolCalls };
 
 const TRANSPORTS = {
   sse: { path: 'api/chat', mediaType: 'text/event-stream', parser: () => new EventStreamParser() },
@@ -230,7 +233,9 @@ function fromSse(message) {
     throw new StreamRelayError('bad_stream', `an SSE event whose data is not JSON: ${message.data}`, { cause: e });
   }
   event.type ??= message.type;
-  event.id = message.lastEventId;
+  event.lastEventId = message.lastEventId;
+  // A tool call's `id` is the call's own (and absent from its later fragments): the SSE id must not replace it.
+  if (event.type !== 'tool_call') event.id = message.lastEventId;
   return event;
 }
 
@@ -252,7 +257,8 @@ async function refusal(response) {
       { status, problem, retryable: status === 429 || status === 502 || status === 503 || status === 504 });
 }
 
-const NAMED_EVENTS = ['start', 'token', 'reasoning', 'done', 'error'];
+// EventSource delivers a named event only to a listener for that name: an event type missing here is lost.
+const NAMED_EVENTS = ['start', 'token', 'reasoning', 'tool_call', 'done', 'error'];
 
 async function* viaEventSource(url, EventSourceImpl, signal, base, fetchImpl, resume) {
   signal?.throwIfAborted();

@@ -1,60 +1,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { streamChat, StreamRelayError } from '../../../webapp/js/streamrelay.js';
+import { fakeFetch, collect, FakeEventSource, nextTick } from './fakes.mjs';
 
 const BASE = 'http://relay.test/ctx/';
 const encoder = new TextEncoder();
-
-/**
- * A fetch that answers with `reads` (strings, each one network read) and records the request. Like a real
- * fetch, aborting the request errors the body; `hold` keeps the body open after the last read.
- */
-function fakeFetch(reads, { status = 200, contentType = 'text/event-stream', hold = false, fail } = {}) {
-  const calls = [];
-  const fetch = async (url, init) => {
-    const call = { url: String(url), init, body: init.body && JSON.parse(init.body), cancelled: false };
-    calls.push(call);
-    if (init.method === 'DELETE') return new Response(null, { status: 204 });
-    if (fail) throw fail;
-    let i = 0;
-    const body = new ReadableStream({
-      start(controller) {
-        init.signal.addEventListener('abort', () => {
-          call.cancelled = true;
-          try { controller.error(init.signal.reason); } catch { /* already closed */ }
-        });
-      },
-      async pull(controller) {
-        if (i < reads.length) {
-          const read = reads[i++];
-          if (read instanceof Error) controller.error(read);
-          else controller.enqueue(typeof read === 'string' ? encoder.encode(read) : read);
-        } else if (!hold) {
-          controller.close();
-        } else {
-          await new Promise(() => {}); // the upstream is thinking
-        }
-      },
-    });
-    return new Response(body, { status, headers: { 'Content-Type': contentType } });
-  };
-  return { fetch, calls };
-}
-
 const sse = (type, seq, json) => `event: ${type}\nid: g1:${seq}\ndata: ${JSON.stringify({ type, seq, ...json })}\n\n`;
 const nd = (type, seq, json) => JSON.stringify({ type, seq, ...json }) + '\n';
 const START = { generation: 'g1', model: 'deepseek-chat' };
 const DONE = { finish_reason: 'stop', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
-
-async function collect(iterable) {
-  const events = [];
-  try {
-    for await (const event of iterable) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events };
-}
 
 test('SSE over POST: sends the conversation and yields start, tokens and done, then ends', async () => {
   const { fetch, calls } = fakeFetch([': ping\n\n', sse('start', 0, START), sse('token', 1, { text: 'Hel' }),
@@ -231,34 +185,6 @@ test('a base URL without a trailing slash keeps its path', async () => {
   await collect(streamChat({ messages: [], baseUrl: 'https://portal.test/relay', fetch }));
   assert.equal(calls[0].url, 'https://portal.test/relay/api/chat');
 });
-
-/** Enough of EventSource to drive the GET path: the test dispatches what the browser would. */
-class FakeEventSource {
-  static last;
-  readyState = 0;
-  listeners = {};
-  constructor(url) {
-    this.url = url;
-    FakeEventSource.last = this;
-  }
-  addEventListener(type, listener) {
-    (this.listeners[type] ??= []).push(listener);
-  }
-  close() {
-    this.readyState = 2;
-  }
-  emit(type, json, lastEventId = '') {
-    for (const l of this.listeners[type] ?? []) l({ type, data: JSON.stringify({ type, ...json }), lastEventId });
-  }
-  fail(readyState) {
-    this.readyState = readyState;
-    for (const l of this.listeners.error ?? []) l({ type: 'error' });
-  }
-}
-
-async function nextTick() {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 test('a bare prompt over SSE uses EventSource with a GET and closes it before handing out done', async () => {
   const iterator = streamChat({ prompt: 'hi there', model: 'm', baseUrl: BASE, EventSource: FakeEventSource });

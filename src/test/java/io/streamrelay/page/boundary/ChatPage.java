@@ -59,14 +59,18 @@ final class ChatPage {
         browser.findElement(By.id("stop")).click();
     }
 
-    /** The newest answer's state and text, read in one script so the two always belong together. */
+    /**
+     * The newest answer's state and text, read in one script so the two always belong together: {@code text} is
+     * the answer as received (its Markdown source), {@code shown} what the rendered Markdown reads as.
+     */
     Snapshot answer() {
         @SuppressWarnings("unchecked")
         Map<String, Object> values = (Map<String, Object>) js().executeScript("""
                 const item = [...document.querySelectorAll('#conversation .msg.assistant')].pop();
                 if (!item) return null;
                 const text = (selector) => item.querySelector(selector)?.textContent ?? null;
-                return {state: item.dataset.state, text: text('.text'), problem: text('.problem'),
+                return {state: item.dataset.state, text: text('.source-text'), shown: text('.text'),
+                        problem: text('.problem'),
                         notice: text('.notice'), stats: text('.stats'), who: text('.who'),
                         ttft: item.dataset.ttftMs ?? null, rate: item.dataset.tokensPerSecond ?? null};
                 """);
@@ -104,6 +108,10 @@ final class ChatPage {
 
         String text() {
             return (String) values.get("text");
+        }
+
+        String shown() {
+            return (String) values.get("shown");
         }
 
         String problem() {

@@ -18,6 +18,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -107,21 +108,26 @@ class PageIT {
         page.ask(Script.SLOW.prompt(UUID.randomUUID().toString()));
 
         Set<String> seenWhileStreaming = new LinkedHashSet<>();
+        Set<String> shownWhileStreaming = new LinkedHashSet<>();
         Snapshot done = page.until(ignored -> {
             Snapshot answer = page.answer();
             if (answer != null && answer.state().equals("streaming") && !answer.text().isEmpty()) {
                 seenWhileStreaming.add(answer.text());
+                shownWhileStreaming.add(answer.shown());
             }
             return answer != null && !answer.state().equals("streaming") ? answer : null;
         });
 
         assertEquals("done", done.state());
         assertEquals(Script.slowText(), done.text());
+        assertEquals(Script.slowText().strip(), done.shown().strip(), "plain text renders as itself");
         assertTrue(seenWhileStreaming.size() >= 3, "intermediate states seen: " + seenWhileStreaming);
         for (String partial : seenWhileStreaming) {
             assertTrue(partial.length() < done.text().length() && done.text().startsWith(partial),
                     "a partial answer is a prefix of the final one: " + partial);
         }
+        assertTrue(shownWhileStreaming.size() >= 3, "the rendered answer grew while streaming too: "
+                + shownWhileStreaming);
         assertTrue(page.text("model").contains("deepseek-chat"), page.text("model"));
         assertTrue(done.who().contains("deepseek-chat"), done.who());
         assertTrue(done.stats().matches("first token \\d+ ms · 20 tokens · [\\d.]+ tokens/s · 17 prompt \\+ 11"
@@ -237,6 +243,257 @@ class PageIT {
         assertNull(page.js().executeScript("return window.__xss ?? null"), "the model's script ran");
     }
 
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void markdownIsRenderedWhileItStreamsWithACopyButtonOnCode(Transport transport) {
+        ChatPage page = page().use(transport);
+        page.ask(Script.MARKDOWN.prompt(UUID.randomUUID().toString()));
+        // What the rendered answer holds, polled while it streams: headings, list items, table rows, code blocks.
+        Set<String> streamingStates = new LinkedHashSet<>();
+        Map<String, Object> done = page.until(ignored -> {
+            Map<String, Object> now = markdownState(page);
+            if (now == null) {
+                return null;
+            }
+            if ("streaming".equals(now.get("state"))) {
+                streamingStates.add(now.get("h2") + "h2 " + now.get("li") + "li " + now.get("tr") + "tr "
+                        + now.get("code") + "code " + now.get("chars") + "chars");
+            }
+            return "streaming".equals(now.get("state")) ? null : now;
+        });
+
+        assertEquals("done", done.get("state"));
+        assertEquals(Script.MARKDOWN_TEXT, page.answer().text(), "the source as sent, every piece once");
+        assertEquals("Travel policy", done.get("heading"));
+        assertEquals("economy", done.get("strong"));
+        assertEquals(4L, done.get("li"), "two items, two nested");
+        assertEquals(3L, done.get("tr"), "the header row and two rows");
+        assertEquals("right", done.get("align"), "the column alignment from the delimiter row");
+        assertEquals(1L, done.get("code"));
+        assertEquals("java", done.get("language"));
+        assertEquals("Copy", done.get("copy"));
+        String code = Script.MARKDOWN_TEXT.substring(Script.MARKDOWN_TEXT.indexOf("boolean"),
+                Script.MARKDOWN_TEXT.indexOf("```\n\nQuestions"));
+        assertEquals(code, done.get("codeText"));
+        assertEquals("travel@intranet", done.get("inlineCode"));
+        // Seen mid-way: the heading already rendered while the code block had not arrived yet.
+        assertTrue(streamingStates.stream().anyMatch(s -> s.startsWith("1h2") && s.contains(" 0code")),
+                "rendered while streaming: " + streamingStates);
+        assertTrue(streamingStates.size() >= 4, "several intermediate renderings: " + streamingStates);
+
+        // Copy puts exactly the code on the clipboard.
+        browser.executeCdpCommand("Browser.grantPermissions", Map.of("permissions",
+                List.of("clipboardReadWrite", "clipboardSanitizedWrite"), "origin",
+                base.getProtocol() + "://" + base.getAuthority()));
+        By copy = By.cssSelector("#conversation .msg.assistant:last-child .code-block .copy");
+        browser.findElement(copy).click();
+        assertEquals("Copied", page.until(ignored -> {
+            String label = browser.findElement(copy).getText();
+            return label.equals("Copy") ? null : label;
+        }));
+        assertEquals(code, page.js().executeAsyncScript(
+                "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('failed: ' + e))"));
+        System.out.printf("[measure] %s Markdown in Chromium: %d distinct renderings seen while %d pieces"
+                        + " streamed%n", transport, streamingStates.size(),
+                Script.pieces(Script.MARKDOWN_TEXT, Script.MARKDOWN_PIECE_CHARS).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void markdownThatTriesToRunOrLoadSomethingIsInert(Transport transport) {
+        ChatPage page = page().use(transport);
+        page.ask(Script.MARKDOWN_XSS.prompt(UUID.randomUUID().toString()));
+        Snapshot done = page.awaitAnswer("done", "error", "stopped");
+        assertEquals("done", done.state());
+        assertEquals(Script.MARKDOWN_XSS_TEXT, done.text());
+
+        String answer = "#conversation .msg.assistant:last-child .text";
+        assertEquals(0, browser.findElements(By.cssSelector(answer + " :is(img, svg, iframe, script, div, b)"))
+                .size(), "no element from the model's HTML");
+        assertTrue(done.shown().contains("<div onmouseover=\"window.__xss='div'\"><b>bold?</b></div>"),
+                "the HTML block is visible as text: " + done.shown());
+        Object handlers = page.js().executeScript("""
+                return [...document.querySelectorAll('#conversation *')].flatMap(e => [...e.attributes])
+                    .map(a => a.name).filter(n => n.startsWith('on'));""");
+        assertEquals(List.of(), handlers, "no event handler attribute anywhere");
+        Object scriptLinks = page.js().executeScript("""
+                return [...document.querySelectorAll('#conversation a')]
+                    .map(a => a.getAttribute('href')).filter(h => h !== null && !/^https?:/.test(h));""");
+        assertEquals(List.of(), scriptLinks, "no link but http(s): the javascript: one lost its href");
+        browser.findElement(By.linkText("click me")).click();
+        assertEquals("https://evil.example/p.png?c=secret", browser.findElement(
+                By.cssSelector(answer + " a.image-link")).getAttribute("href"), "the image is a link");
+        Object loaded = page.js().executeScript("""
+                return performance.getEntriesByType('resource').map(e => e.name)
+                    .filter(n => n.includes('evil.example'));""");
+        assertEquals(List.of(), loaded, "nothing was fetched from the image's address");
+        assertNull(page.js().executeScript("return window.__xss ?? null"), "the model's markup ran");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void toolCallsAreShownAsLabelledTextBlocksWhileTheyStream(Transport transport) throws IOException {
+        // The relay does not emit tool_call yet (the backend of issue 10 is being built): the page's fetch is
+        // answered in the browser with the relay's documented events; everything after fetch is the real page.
+        ChatPage page = page().use(transport);
+        page.js().executeScript(FAKE_RELAY, transport.name(), "tools");
+        page.ask("What is the weather in Zürich and the time in Tokyo?");
+        List<Object> argumentsSeen = new ArrayList<>();
+        Snapshot done = page.until(ignored -> {
+            Snapshot answer = page.answer();
+            Object first = page.js().executeScript("return document.querySelector("
+                    + "'#conversation .msg.assistant:last-child .tool-call .tool-arguments')?.textContent ?? null");
+            if (first != null && (argumentsSeen.isEmpty() || !argumentsSeen.get(argumentsSeen.size() - 1)
+                    .equals(first))) {
+                argumentsSeen.add(first);
+            }
+            return answer != null && !answer.state().equals("streaming") ? answer : null;
+        });
+        assertEquals("done", done.state(), String.valueOf(done.problem()));
+        assertEquals("Let me check both.", done.text());
+        Object calls = page.js().executeScript("""
+                return [...document.querySelectorAll('#conversation .msg.assistant:last-child .tool-call')]
+                    .map(c => ({label: c.querySelector('.tool-call-label').textContent,
+                                name: c.querySelector('.tool-name').textContent,
+                                id: c.querySelector('.tool-id').textContent,
+                                arguments: c.querySelector('.tool-arguments').textContent,
+                                elements: c.querySelectorAll('.tool-arguments *').length,
+                                json: c.dataset.arguments}));""");
+        assertEquals(List.of(
+                Map.of("label", "Tool call", "name", "get_weather", "id", "call_a1",
+                        "arguments", "{\"city\":\"Zürich <b>&amp;</b> 北京\"}", "elements", 0L, "json", "json"),
+                Map.of("label", "Tool call", "name", "get_time", "id", "call_b2",
+                        "arguments", "{\"zone\":\"Asia/Tokyo\"}", "elements", 0L, "json", "json")), calls);
+        assertEquals(List.of("", "{\"ci", "{\"city\":\"Zürich <b>&amp;</b> 北京\"}"), argumentsSeen,
+                "the arguments grew fragment by fragment");
+        assertTrue(done.notice().contains("runs none"), done.notice());
+        Files.createDirectories(DIR);
+        Path shot = DIR.resolve("tool-calls-" + transport.name().toLowerCase() + ".png");
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("[screenshot] " + shot.toAbsolutePath());
+    }
+
+    /**
+     * TO ENABLE once the backend emits tool_call (issue 10): the same blocks end to end, from the scripted
+     * upstream's OpenAI tool-call deltas through the relay. Until then the relay drops the deltas and this fails.
+     */
+    @Disabled("to enable once the backend emits tool_call (issue 10); named in the i10-page report")
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void toolCallsFromTheUpstreamAreShownEndToEnd(Transport transport) {
+        ChatPage page = page().use(transport);
+        page.ask(Script.TOOL_CALLS.prompt(UUID.randomUUID().toString()));
+        Snapshot done = page.awaitAnswer("done", "error", "stopped");
+        assertEquals("done", done.state(), String.valueOf(done.problem()));
+        assertEquals(Script.TOOL_CALL_TEXT, done.text());
+        Object calls = page.js().executeScript("""
+                return [...document.querySelectorAll('#conversation .msg.assistant:last-child .tool-call')]
+                    .map(c => [c.querySelector('.tool-name').textContent, c.querySelector('.tool-id').textContent,
+                               c.querySelector('.tool-arguments').textContent]);""");
+        assertEquals(List.of(List.of("get_weather", "call_a1", "{\"city\":\"Zürich <b>&amp;</b> 北京\"}"),
+                List.of("get_time", "call_b2", "{\"zone\":\"Asia/Tokyo\"}")), calls);
+        assertTrue(done.notice().contains("runs none"), done.notice());
+    }
+
+    /**
+     * Replaces the page's fetch for POST .../chat with the relay's events on the wire arguments[0] names (SSE or
+     * NDJSON). arguments[1] picks them: 'tools', a sentence and two interleaved tool calls, one event a read and
+     * 150 ms between fragments so a poll sees them grow; or 'burst', a long Markdown answer in 3000 tokens, 100 a
+     * read, 10 ms apart. window.__frames counts the animation frames from then on.
+     */
+    static final String FAKE_RELAY = """
+            const [wire, scenario] = arguments;
+            const tools = [
+              {type: 'start', seq: 0, generation: 'g-fake', model: 'gpt-4o'},
+              {type: 'token', seq: 1, text: 'Let me check both.'},
+              {type: 'tool_call', seq: 2, index: 0, id: 'call_a1', name: 'get_weather', arguments: ''},
+              {type: 'tool_call', seq: 3, index: 0, arguments: '{"ci'},
+              {type: 'tool_call', seq: 4, index: 1, id: 'call_b2', name: 'get_time', arguments: '{"zone":'},
+              {type: 'tool_call', seq: 5, index: 0, arguments: 'ty":"Zürich <b>&amp;</b> 北京"}'},
+              {type: 'tool_call', seq: 6, index: 1, arguments: '"Asia/Tokyo"}'},
+              {type: 'done', seq: 7, finish_reason: 'tool_calls',
+               usage: {prompt_tokens: 80, completion_tokens: 40, total_tokens: 120}},
+            ];
+            const burst = [{type: 'start', seq: 0, generation: 'g-burst', model: 'gpt-4o'}];
+            for (let i = 0; i < 3000; i++) {
+              burst.push({type: 'token', seq: burst.length, text: i % 50 === 0 ? `\\n\\n## Part ${i / 50}\\n\\n`
+                  : i % 50 === 49 ? '\\n\\n```js\\nconst x = 1;\\n```\\n' : `- item ${i} with **bold** text\\n`});
+            }
+            burst.push({type: 'done', seq: burst.length, finish_reason: 'stop'});
+            const events = scenario === 'tools' ? tools : burst;
+            const perRead = scenario === 'tools' ? 1 : 100;
+            const line = (e) => wire === 'SSE'
+                ? `event: ${e.type}\\nid: g-fake:${e.seq}\\ndata: ${JSON.stringify(e)}\\n\\n`
+                : JSON.stringify(e) + '\\n';
+            window.__frames = 0;
+            (function count() { window.__frames++; requestAnimationFrame(count); })();
+            const realFetch = window.fetch;
+            window.fetch = (url, init) => {
+              if (init?.method !== 'POST' || !String(url).endsWith('/chat')) return realFetch(url, init);
+              const encoder = new TextEncoder();
+              let i = 0;
+              const body = new ReadableStream({
+                async pull(controller) {
+                  if (i === events.length) return controller.close();
+                  if (i > 2) await new Promise((r) => setTimeout(r, scenario === 'tools' ? 150 : 10));
+                  controller.enqueue(encoder.encode(events.slice(i, i + perRead).map(line).join('')));
+                  i += perRead;
+                },
+              });
+              return Promise.resolve(new Response(body, {headers: {'Content-Type': wire === 'SSE'
+                  ? 'text/event-stream' : 'application/x-ndjson'}}));
+            };
+            """;
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aBurstOfTokensIsDrawnAtMostOncePerFrameNotOncePerToken(Transport transport) {
+        ChatPage page = page().use(transport);
+        page.js().executeScript(FAKE_RELAY, transport.name(), "burst");
+        page.ask("Write a long list");
+        Snapshot done = page.awaitAnswer("done", "error", "stopped");
+        assertEquals("done", done.state(), String.valueOf(done.problem()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) page.js().executeScript("""
+                const item = document.querySelector('#conversation .msg.assistant:last-child');
+                return {frames: window.__frames, renders: Number(item.dataset.renders),
+                        ms: Number(item.dataset.renderMs), maxMs: Number(item.dataset.renderMaxMs), h2: item.querySelectorAll('.text h2').length,
+                        li: item.querySelectorAll('.text li').length,
+                        code: item.querySelectorAll('.text .code-block').length,
+                        chars: item.querySelector('.source-text').textContent.length};""");
+        long renders = ((Number) counts.get("renders")).longValue();
+        long frames = ((Number) counts.get("frames")).longValue();
+        assertEquals(60L, counts.get("h2"));
+        assertEquals(60L, counts.get("code"));
+        assertEquals(2880L, counts.get("li"));
+        // One render per frame at most, plus the one that settles the answer when done arrives between frames.
+        assertTrue(renders <= frames + 1, counts.toString());
+        assertTrue(renders > 1 && renders * 10 < 3000, "drawn per frame, not per token: " + counts);
+        System.out.printf("[measure] %s burst of 3000 tokens (%s characters of Markdown, 30 reads 10 ms apart) in"
+                        + " Chromium: %d renders in %d frames, %s ms rendering in all, the longest %s ms%n",
+                transport, counts.get("chars"), renders, frames, counts.get("ms"), counts.get("maxMs"));
+    }
+
+    /** The newest answer's rendered Markdown, counted. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> markdownState(ChatPage page) {
+        return (Map<String, Object>) page.js().executeScript("""
+                const item = [...document.querySelectorAll('#conversation .msg.assistant')].pop();
+                if (!item) return null;
+                const body = item.querySelector('.text');
+                const n = (selector) => body.querySelectorAll(selector).length;
+                return {state: item.dataset.state, h2: n('h2'), li: n('li'), tr: n('tr'), code: n('.code-block'),
+                        chars: body.textContent.length,
+                        heading: body.querySelector('h2')?.textContent ?? null,
+                        strong: body.querySelector('strong')?.textContent ?? null,
+                        align: body.querySelector('th:last-child')?.getAttribute('align') ?? null,
+                        language: body.querySelector('.code-language')?.textContent ?? null,
+                        copy: body.querySelector('.code-block .copy')?.textContent ?? null,
+                        codeText: body.querySelector('.code-block pre')?.textContent ?? null,
+                        inlineCode: body.querySelector('p code')?.textContent ?? null};
+                """);
+    }
+
     @Test
     void theConversationSendsItsHistoryWithoutFailedTurnsAndShiftEnterIsANewLine() {
         ChatPage page = page();
@@ -330,8 +587,10 @@ class PageIT {
         String portalPage = """
                 <!doctype html><title>Portal</title><p id="status">loading</p>
                 <script type="module">
-                  import { streamChat, EventStreamParser, NdjsonParser, StreamRelayError } from '%s';
-                  const ok = [streamChat, EventStreamParser, NdjsonParser, StreamRelayError]
+                  import { streamChat, EventStreamParser, NdjsonParser, StreamRelayError, ToolCallAssembler,
+                      assembleToolCalls } from '%s';
+                  const ok = [streamChat, EventStreamParser, NdjsonParser, StreamRelayError, ToolCallAssembler,
+                      assembleToolCalls]
                       .every(f => typeof f === 'function');
                   document.getElementById('status').textContent = ok ? 'imported' : 'incomplete';
                 </script>
@@ -362,12 +621,12 @@ class PageIT {
     @Test
     void aScreenshotOfAFinishedConversationIsSavedForAPerson() throws IOException {
         ChatPage page = page();
-        page.ask(Script.NORMAL.prompt("Say hello to the portal team"));
-        assertEquals("done", page.awaitAnswer("done", "error", "stopped").state());
         page.ask(Script.REASONING.prompt("What is six times seven?"));
         assertEquals("done", page.awaitAnswer("done", "error", "stopped").state());
         page.ask(Script.MIDSTREAM_ERROR.prompt("Count to five"));
         assertEquals("error", page.awaitAnswer("done", "error", "stopped").state());
+        page.ask(Script.MARKDOWN.prompt("Summarise our travel policy"));
+        assertEquals("done", page.awaitAnswer("done", "error", "stopped").state());
         Path shot = DIR.resolve("chat-page.png");
         Files.createDirectories(DIR);
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
