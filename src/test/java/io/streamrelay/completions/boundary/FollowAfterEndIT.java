@@ -1,19 +1,17 @@
 package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Upstream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.URL;
@@ -31,33 +29,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Following from a cursor at or past the end: every follow path, both transports, ends at once with 204; a cursor
  * beyond the current end of a running generation is refused; a follower of a quiet generation gets heartbeats.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class FollowAfterEndIT {
 
+    @Upstream
     static ScriptedUpstream upstream;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        upstream = new ScriptedUpstream();
-        return Deployments.relay(Map.of(
-                "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY,
+    static WebArchive deployment() {
+        return Deployments.relay(upstream, io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY, Map.of(
                 "relay.heartbeat-ms", "300",
                 "relay.timeout.first-token-ms", "20000",
                 "relay.timeout.idle-ms", "60000",
                 "relay.generations.grace-ms", "5000",
                 "relay.generations.retention-ms", "30000"));
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     /** Every way to follow, as a request with a cursor of {@code seq} into generation {@code id}. */

@@ -3,27 +3,24 @@ package io.streamrelay.completions.boundary;
 import io.streamrelay.testing.Chromium;
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.SseParsers;
 import io.streamrelay.testing.SseParsers.Event;
 import io.streamrelay.testing.StreamClient;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.sse.InboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSource;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.io.IOException;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,32 +44,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SseEventSource and Chromium's EventSource. Each must see exactly start, the 20 tokens and done of a slow answer
  * whose gaps are filled with pings, and never an empty event.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class HeartbeatClientsIT {
 
     static final Path DIR = Path.of(System.getProperty("page.it.dir", "target/page-it")).resolveSibling("heartbeat-it");
+    @Upstream
     static ScriptedUpstream upstream;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        upstream = new ScriptedUpstream();
+    static WebArchive deployment() {
         // Pings every 30 ms and two probes after each: the slow answer's 100 ms gaps each carry several.
-        return Deployments.relay(Map.of(
-                "relay.upstream.url", upstream.baseUrl(),
-                "relay.upstream.api-key", io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY,
+        return Deployments.relay(upstream, io.streamrelay.testing.Secrets.GENERATIONS_UPSTREAM_KEY, Map.of(
                 "relay.heartbeat-ms", "30",
                 "relay.heartbeat-probes", "2"));
-    }
-
-    @AfterAll
-    static void stopUpstream() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     private static String prompt() {

@@ -2,16 +2,14 @@ package io.streamrelay.json.boundary;
 
 import io.streamrelay.testing.Deployments;
 import io.streamrelay.testing.Json;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.StreamClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Payara 6.2025.10 carries Jackson 2.20 in its modules: the WAR must use the Jackson it bundles (2.23), and JAX-RS
  * must write JSON entities with the registered provider, not with Payara's JSON-B (Yasson) or its own Jackson.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class JacksonOnPayaraIT {
 
     @ArquillianResource

@@ -1,20 +1,18 @@
 package io.streamrelay.upstream.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.Secrets;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.Transport.Received;
+import io.streamrelay.testing.Upstream;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,21 +36,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stream are classified like HTTP statuses (transient ones retried, then handed to the fallback); a Retry-After too
  * long to wait for reaches the client; a compressed stream is refused, never retried.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
+@RelayOnPayara
 class UpstreamFaultsIT {
 
     static final int MAX_ATTEMPTS = 2;
+    @Upstream
     static ScriptedUpstream primary;
+    @Upstream
     static ScriptedUpstream fallback;
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
-        primary = new ScriptedUpstream();
-        fallback = new ScriptedUpstream();
+    static WebArchive deployment() {
+        // No api-key: the credentials are the URLs' user info, sent as Basic authentication.
         return Deployments.relay(Map.of(
                 "relay.upstream.url", withSecrets(primary.baseUrl(), "relay-user", Secrets.FAULTS_PRIMARY_PASSWORD,
                         "/v1", Secrets.FAULTS_PRIMARY_QUERY_KEY),
@@ -68,16 +66,6 @@ class UpstreamFaultsIT {
     /** http://user:password@127.0.0.1:port/path?key=... */
     private static String withSecrets(String baseUrl, String user, String password, String path, String key) {
         return baseUrl.replace("http://", "http://" + user + ":" + password + "@") + path + "?key=" + key;
-    }
-
-    @AfterAll
-    static void stopUpstreams() throws IOException {
-        if (primary != null) {
-            primary.close();
-        }
-        if (fallback != null) {
-            fallback.close();
-        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
