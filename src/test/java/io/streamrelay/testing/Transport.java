@@ -2,6 +2,9 @@ package io.streamrelay.testing;
 
 import jakarta.json.JsonObject;
 
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +23,17 @@ public enum Transport {
 
     /** One event as received: its SSE name (or NDJSON type), id (SSE only), JSON, and when its last line came. */
     public record Received(String type, String id, JsonObject json, long nanos) {
+    }
+
+    /** POSTs {@link #chatBody} to this transport's chat endpoint. */
+    public StreamClient chat(URL base, String prompt) throws IOException {
+        return StreamClient.post(base, path, mediaType, "application/json", chatBody(prompt));
+    }
+
+    /** An OpenAI-style request body, UTF-8: one user message, nothing else. */
+    public static byte[] chatBody(String prompt) {
+        return ("{\"messages\":[{\"role\":\"user\",\"content\":" + jakarta.json.Json.createValue(prompt) + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public List<Received> events(List<StreamClient.Line> lines) {

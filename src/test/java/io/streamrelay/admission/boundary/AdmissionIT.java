@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.streamrelay.testing.ProblemAssertions.assertProblem;
+import static io.streamrelay.testing.Events.last;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -452,11 +453,6 @@ class AdmissionIT {
         Map<String, String> all = new HashMap<>(a);
         all.putAll(b);
         return all;
-    }
-
-    private static Received last(List<Received> events) {
-        assertFalse(events.isEmpty(), "no events");
-        return events.get(events.size() - 1);
     }
 
     private static String uuid() {

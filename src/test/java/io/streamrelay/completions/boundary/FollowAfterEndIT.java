@@ -1,6 +1,7 @@
 package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.Events;
 import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
@@ -76,7 +77,7 @@ class FollowAfterEndIT {
         for (Script script : List.of(Script.NORMAL, Script.MIDSTREAM_ERROR)) {
             List<Received> events = finished(script);
             String id = events.get(0).json().getString("generation");
-            long terminal = RelayIT.last(events).json().getJsonNumber("seq").longValue();
+            long terminal = Events.last(events).json().getJsonNumber("seq").longValue();
             for (long cursor : new long[]{terminal, terminal + 7}) {
                 List<StreamClient> clients = everyFollowPath(id, cursor);
                 for (int i = 0; i < clients.size(); i++) {
@@ -147,7 +148,7 @@ class FollowAfterEndIT {
                 ("{\"prompt\":" + jakarta.json.Json.createValue(script.prompt(UUID.randomUUID().toString())) + "}")
                         .getBytes(StandardCharsets.UTF_8)).awaitEnd(10, TimeUnit.SECONDS);
         List<Received> events = Transport.NDJSON.events(client.lines());
-        assertEquals(script == Script.NORMAL ? "done" : "error", RelayIT.last(events).type());
+        assertEquals(script == Script.NORMAL ? "done" : "error", Events.last(events).type());
         return events;
     }
 }

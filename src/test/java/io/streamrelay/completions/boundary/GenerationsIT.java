@@ -1,6 +1,7 @@
 package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.Events;
 import io.streamrelay.testing.Json;
 import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.Script;
@@ -123,21 +124,21 @@ class GenerationsIT {
             if (generation == null) {
                 generation = all.get(0).json().getString("generation");
             }
-            if (RelayIT.last(all).type().equals("done") || RelayIT.last(all).type().equals("error")) {
+            if (Events.last(all).type().equals("done") || Events.last(all).type().equals("error")) {
                 client.close();
                 break;
             }
             client.close();
             drops++;
-            long after = RelayIT.last(all).json().getJsonNumber("seq").longValue();
+            long after = Events.last(all).json().getJsonNumber("seq").longValue();
             long asked = System.nanoTime();
             client = resume(variant, generation, after);
             client.awaitLine(line -> line.contains("\"seq\":" + (after + 1) + ","), 10, TimeUnit.SECONDS);
             resumes.add((System.nanoTime() - asked) / 1000);
         }
-        RelayIT.assertSequence(transport, all, generation);
-        assertEquals(Script.pacedText(), RelayIT.text(all, "token"), "generation " + generation);
-        assertEquals("done", RelayIT.last(all).type());
+        Events.assertSequence(transport, all, generation);
+        assertEquals(Script.pacedText(), Events.text(all, "token"), "generation " + generation);
+        assertEquals("done", Events.last(all).type());
         long[] result = new long[1 + resumes.size()];
         result[0] = drops;
         for (int i = 0; i < resumes.size(); i++) {
@@ -163,8 +164,8 @@ class GenerationsIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             List<Received> events = transport.events(client.lines());
-            boolean ended = !events.isEmpty() && (RelayIT.last(events).type().equals("done")
-                    || RelayIT.last(events).type().equals("error"));
+            boolean ended = !events.isEmpty() && (Events.last(events).type().equals("done")
+                    || Events.last(events).type().equals("error"));
             if (ended || before + events.size() >= cut) {
                 return ended ? events : events.subList(0, Math.max(0, cut - before));
             }
@@ -236,19 +237,19 @@ class GenerationsIT {
                     Script.FLOOD_TOKENS + 2);
             List<Received> tail = Transport.NDJSON.events(rest.lines());
             assertEquals(lastSeq + 1, tail.get(0).json().getJsonNumber("seq").longValue());
-            assertEquals(expected, text + RelayIT.text(tail, "token"));
-            assertEquals("done", RelayIT.last(tail).type());
+            assertEquals(expected, text + Events.text(tail, "token"));
+            assertEquals("done", Events.last(tail).type());
             long worstMs = 0;
             for (int i = 0; i < fast.size(); i++) {
                 Transport transport = i % 2 == 0 ? Transport.SSE : Transport.NDJSON;
                 StreamClient follower = fast.get(i).awaitEnd(30, TimeUnit.SECONDS);
                 assertEquals(200, follower.status(), follower.bodyText());
                 List<Received> events = transport.events(follower.lines());
-                assertEquals("done", RelayIT.last(events).type(), "follower " + i + " got " + events.size()
-                        + " events, the last " + RelayIT.last(events).json().getString("type"));
-                assertEquals(expected, RelayIT.text(events, "token"), "follower " + i);
-                assertEquals("done", RelayIT.last(events).type());
-                worstMs = Math.max(worstMs, (RelayIT.last(events).nanos() - upstreamDone) / 1_000_000);
+                assertEquals("done", Events.last(events).type(), "follower " + i + " got " + events.size()
+                        + " events, the last " + Events.last(events).json().getString("type"));
+                assertEquals(expected, Events.text(events, "token"), "follower " + i);
+                assertEquals("done", Events.last(events).type());
+                worstMs = Math.max(worstMs, (Events.last(events).nanos() - upstreamDone) / 1_000_000);
             }
             System.out.printf("[measure] 9 followers beside a stalled one: the last got done %d ms after the"
                     + " upstream finished%n", worstMs);
@@ -301,9 +302,9 @@ class GenerationsIT {
         for (var follower : List.of(Map.entry(Transport.SSE, sse), Map.entry(Transport.NDJSON, ndjson))) {
             List<Received> events = follower.getKey().events(follower.getValue().awaitEnd(10, TimeUnit.SECONDS)
                     .lines());
-            JsonObject error = RelayIT.terminalError(events);
+            JsonObject error = Events.terminalError(events);
             assertEquals("cancelled", error.getString("code"));
-            RelayIT.assertSequence(follower.getKey(), events, id);
+            Events.assertSequence(follower.getKey(), events, id);
         }
         JsonObject status = Json.object(StreamClient.get(base, "/api/generations/" + id, "application/json")
                 .awaitEnd(10, TimeUnit.SECONDS).bodyText());
@@ -334,7 +335,7 @@ class GenerationsIT {
         first.awaitLine(line -> line.contains("\"seq\":5,"), 10, TimeUnit.SECONDS);
         List<Received> before = Transport.NDJSON.events(first.lines());
         String id = before.get(0).json().getString("generation");
-        long lastSeq = RelayIT.last(before).json().getJsonNumber("seq").longValue();
+        long lastSeq = Events.last(before).json().getJsonNumber("seq").longValue();
         first.close();
         ScriptedUpstream.Exchange exchange = upstream.exchangeFor(prompt, 5, TimeUnit.SECONDS);
         TimeUnit.MILLISECONDS.sleep(GRACE_MS / 2);
@@ -353,7 +354,7 @@ class GenerationsIT {
         StreamClient client = post(Transport.SSE, prompt).awaitEnd(20, TimeUnit.SECONDS);
         List<Received> events = Transport.SSE.events(client.lines());
         String id = events.get(0).json().getString("generation");
-        long ended = RelayIT.last(events).nanos();
+        long ended = Events.last(events).nanos();
 
         JsonObject status = Json.object(StreamClient.get(base, "/api/generations/" + id, "application/json")
                 .awaitEnd(10, TimeUnit.SECONDS).bodyText());
@@ -384,9 +385,9 @@ class GenerationsIT {
         String prompt = Script.OVERFLOW.prompt(UUID.randomUUID().toString());
         StreamClient client = post(Transport.NDJSON, prompt).awaitEnd(30, TimeUnit.SECONDS);
         List<Received> events = Transport.NDJSON.events(client.lines());
-        assertEquals("too_large", RelayIT.terminalError(events).getString("code"));
+        assertEquals("too_large", Events.terminalError(events).getString("code"));
         assertEquals(MAX_EVENTS, events.size(), "start, tokens and the terminal fill the log exactly");
-        RelayIT.assertSequence(Transport.NDJSON, events, events.get(0).json().getString("generation"));
+        Events.assertSequence(Transport.NDJSON, events, events.get(0).json().getString("generation"));
         upstream.exchangeFor(prompt, 5, TimeUnit.SECONDS).closedByRelay.get(5, TimeUnit.SECONDS);
     }
 

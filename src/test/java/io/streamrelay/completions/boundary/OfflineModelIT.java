@@ -1,6 +1,7 @@
 package io.streamrelay.completions.boundary;
 
 import io.streamrelay.testing.Deployments;
+import io.streamrelay.testing.Events;
 import io.streamrelay.testing.RelayOnPayara;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport.Received;
@@ -51,18 +52,18 @@ class OfflineModelIT {
         assertEquals(200, client.status());
         RelayIT.assertStreamHeaders(transport, client);
         List<Received> events = transport.events(client.lines());
-        RelayIT.assertSequence(transport, events, events.get(0).json().getString("generation"));
+        Events.assertSequence(transport, events, events.get(0).json().getString("generation"));
         assertEquals("streamrelay-demo", events.get(0).json().getString("model"));
-        String text = RelayIT.text(events, "token");
+        String text = Events.text(events, "token");
         assertTrue(text.startsWith("This is StreamRelay's built-in offline model"), text);
         assertTrue(text.contains("\u201c" + PROMPT + "\u201d"), "the reply quotes the prompt: " + text);
         assertTrue(text.contains("你好，世界") && text.contains("🚀✨"), text);
-        Received done = RelayIT.last(events);
+        Received done = Events.last(events);
         assertEquals("done", done.type());
         assertEquals("stop", done.json().getString("finish_reason"));
         assertEquals(events.size() - 2, done.json().getJsonObject("usage").getInt("completion_tokens"));
 
-        String again = RelayIT.text(transport.events(StreamClient.get(base, transport.path + "?prompt="
+        String again = Events.text(transport.events(StreamClient.get(base, transport.path + "?prompt="
                 + URLEncoder.encode(PROMPT, StandardCharsets.UTF_8), transport.mediaType)
                 .awaitEnd(20, TimeUnit.SECONDS).lines()), "token");
         assertEquals(text, again, "deterministic");

@@ -24,8 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
+import static io.streamrelay.testing.Events.assertSequence;
+import static io.streamrelay.testing.Events.last;
+import static io.streamrelay.testing.Events.terminalError;
+import static io.streamrelay.testing.Events.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -333,20 +336,6 @@ class RelayIT {
         assertTrue(encoding == null || encoding.equals("identity"), "stream compressed: " + encoding);
     }
 
-    /** Exactly one terminal event, last; ids and seqs count up from 0 without a gap. */
-    static void assertSequence(Transport transport, List<Received> events, String generation) {
-        for (int i = 0; i < events.size(); i++) {
-            Received event = events.get(i);
-            assertEquals(i, event.json().getInt("seq"), "seq of event " + i);
-            assertEquals(event.type(), event.json().getString("type"));
-            if (transport == Transport.SSE) {
-                assertEquals(generation + ":" + i, event.id(), "SSE id of event " + i);
-            }
-            boolean terminal = event.type().equals("done") || event.type().equals("error");
-            assertEquals(i == events.size() - 1, terminal, "only the last event is terminal: " + event);
-        }
-    }
-
     static void assertTokens(List<Received> events, List<String> expected, String terminalType) {
         List<String> texts = events.stream().filter(e -> e.type().equals("token"))
                 .map(e -> e.json().getString("text")).toList();
@@ -354,21 +343,6 @@ class RelayIT {
         if (!terminalType.equals("token")) {
             assertEquals(terminalType, last(events).type());
         }
-    }
-
-    static String text(List<Received> events, String type) {
-        return events.stream().filter(e -> e.type().equals(type)).map(e -> e.json().getString("text"))
-                .collect(Collectors.joining());
-    }
-
-    static Received last(List<Received> events) {
-        return events.get(events.size() - 1);
-    }
-
-    static JsonObject terminalError(List<Received> events) {
-        Received last = last(events);
-        assertEquals("error", last.type(), "terminal event: " + last);
-        return last.json();
     }
 
     private static int indexOfLast(List<Received> events, String type) {

@@ -18,15 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
+import static io.streamrelay.testing.Events.last;
+import static io.streamrelay.testing.Events.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +65,7 @@ class ResilienceIT {
         String prompt = Script.RETRY429.prompt(UUID.randomUUID().toString());
         List<Received> events = run(transport, prompt);
 
-        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events));
+        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events, "token"));
         assertEquals("done", last(events).type());
         List<ScriptedUpstream.Exchange> attempts = primary.exchangesFor(prompt);
         assertEquals(2, attempts.size(), "one retry");
@@ -82,7 +81,7 @@ class ResilienceIT {
     void aConnectionClosedBeforeAnyResponseIsRetried(Transport transport) throws Exception {
         String prompt = Script.RESET_ONCE.prompt(UUID.randomUUID().toString());
         List<Received> events = run(transport, prompt);
-        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events));
+        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events, "token"));
         assertEquals("done", last(events).type());
         assertEquals(2, primary.exchangesFor(prompt).size());
     }
@@ -107,7 +106,7 @@ class ResilienceIT {
         assertEquals("start", events.get(0).type());
         assertEquals("deepseek-chat", events.get(0).json().getString("model"), "announced before the upstream"
                 + " answered");
-        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events));
+        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events, "token"));
         Received done = last(events);
         assertEquals("done", done.type());
         assertEquals(FALLBACK_MODEL, done.json().getString("model"), "done names the model that answered");
@@ -119,7 +118,7 @@ class ResilienceIT {
     void aGenerationsStatusNamesTheFallbackModel() throws Exception {
         String prompt = Script.HTTP503.prompt(UUID.randomUUID().toString());
         StreamClient created = StreamClient.post(base, "/api/generations", "application/json", "application/json",
-                body(prompt)).awaitEnd(10, TimeUnit.SECONDS);
+                Transport.chatBody(prompt)).awaitEnd(10, TimeUnit.SECONDS);
         String id = Json.object(created.bodyText()).getString("id");
         StreamClient follower = StreamClient.get(base, "/ndjson/generations/" + id, "application/x-ndjson")
                 .awaitEnd(20, TimeUnit.SECONDS);
@@ -136,7 +135,7 @@ class ResilienceIT {
         String prompt = Script.CUT40.prompt(UUID.randomUUID().toString());
         List<Received> events = run(transport, prompt);
 
-        assertEquals(Script.cut40Text(), text(events), "the forty tokens, each once");
+        assertEquals(Script.cut40Text(), text(events, "token"), "the forty tokens, each once");
         Received error = last(events);
         assertEquals("error", error.type());
         assertEquals("upstream_failed", error.json().getString("code"));
@@ -176,7 +175,7 @@ class ResilienceIT {
     @EnumSource(Transport.class)
     void aRejectedKeyIsNotRetriedAndNeverEchoed(Transport transport) throws Exception {
         String prompt = Script.HTTP401.prompt(UUID.randomUUID().toString());
-        StreamClient client = post(transport, prompt).awaitEnd(20, TimeUnit.SECONDS);
+        StreamClient client = transport.chat(base, prompt).awaitEnd(20, TimeUnit.SECONDS);
         Received error = last(transport.events(client.lines()));
         assertEquals("upstream_unauthorized", error.json().getString("code"));
         assertEquals(1, primary.exchangesFor(prompt).size());
@@ -185,7 +184,7 @@ class ResilienceIT {
     }
 
     private List<Received> run(Transport transport, String prompt) throws Exception {
-        StreamClient client = post(transport, prompt).awaitEnd(30, TimeUnit.SECONDS);
+        StreamClient client = transport.chat(base, prompt).awaitEnd(30, TimeUnit.SECONDS);
         assertEquals(200, client.status(), client.bodyText());
         assertTrue(client.endedCleanly());
         List<Received> events = transport.events(client.lines());
@@ -193,23 +192,5 @@ class ResilienceIT {
             assertEquals(i, events.get(i).json().getInt("seq"));
         }
         return events;
-    }
-
-    private StreamClient post(Transport transport, String prompt) throws IOException {
-        return StreamClient.post(base, transport.path, transport.mediaType, "application/json", body(prompt));
-    }
-
-    private static byte[] body(String prompt) {
-        return ("{\"messages\":[{\"role\":\"user\",\"content\":" + jakarta.json.Json.createValue(prompt) + "}]}")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(List<Received> events) {
-        return events.stream().filter(e -> e.type().equals("token")).map(e -> e.json().getString("text"))
-                .collect(Collectors.joining());
-    }
-
-    private static Received last(List<Received> events) {
-        return events.get(events.size() - 1);
     }
 }

@@ -16,7 +16,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -24,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
+import static io.streamrelay.testing.Events.last;
+import static io.streamrelay.testing.Events.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +84,7 @@ class UpstreamFaultsIT {
 
         assertEquals(MAX_ATTEMPTS, primary.exchangesFor(prompt).size(), "retried on the primary");
         assertEquals(1, fallback.exchangesFor(prompt).size(), "then handed to the fallback");
-        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events));
+        assertEquals(String.join("", Script.NORMAL_TOKENS), text(events, "token"));
         assertEquals("done", last(events).type());
         assertEquals("stop", last(events).json().getString("finish_reason"));
     }
@@ -125,7 +125,7 @@ class UpstreamFaultsIT {
         String prompt = script.prompt(UUID.randomUUID().toString());
         List<Received> events = run(transport, prompt);
 
-        assertEquals(String.join("", Script.PARTIAL_TOKENS), text(events));
+        assertEquals(String.join("", Script.PARTIAL_TOKENS), text(events, "token"));
         assertTrue(events.stream().noneMatch(e -> e.type().equals("done")), events.toString());
         JsonObject error = last(events).json();
         assertEquals("upstream_failed", error.getString("code"));
@@ -153,7 +153,7 @@ class UpstreamFaultsIT {
     @CsvSource({"SSE", "NDJSON"})
     void urlUserInfoIsSentAsBasicAuthenticationAndTheQueryKept(Transport transport) throws Exception {
         String prompt = Script.INBAND_OVERLOADED.prompt(UUID.randomUUID().toString());
-        StreamClient client = post(transport, prompt).awaitEnd(30, TimeUnit.SECONDS);
+        StreamClient client = transport.chat(base, prompt).awaitEnd(30, TimeUnit.SECONDS);
 
         ScriptedUpstream.Exchange first = primary.exchangesFor(prompt).get(0);
         assertEquals("Basic " + basic("relay-user:" + Secrets.FAULTS_PRIMARY_PASSWORD), first.header("Authorization"));
@@ -173,7 +173,7 @@ class UpstreamFaultsIT {
     }
 
     private List<Received> run(Transport transport, String prompt) throws Exception {
-        StreamClient client = post(transport, prompt).awaitEnd(30, TimeUnit.SECONDS);
+        StreamClient client = transport.chat(base, prompt).awaitEnd(30, TimeUnit.SECONDS);
         assertEquals(200, client.status(), client.bodyText());
         assertTrue(client.endedCleanly());
         List<Received> events = transport.events(client.lines());
@@ -183,20 +183,5 @@ class UpstreamFaultsIT {
         assertEquals(1, events.stream().filter(e -> e.type().equals("done") || e.type().equals("error")).count(),
                 "exactly one terminal event: " + events);
         return events;
-    }
-
-    private StreamClient post(Transport transport, String prompt) throws IOException {
-        return StreamClient.post(base, transport.path, transport.mediaType, "application/json",
-                ("{\"messages\":[{\"role\":\"user\",\"content\":" + jakarta.json.Json.createValue(prompt) + "}]}")
-                        .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String text(List<Received> events) {
-        return events.stream().filter(e -> e.type().equals("token")).map(e -> e.json().getString("text"))
-                .collect(Collectors.joining());
-    }
-
-    private static Received last(List<Received> events) {
-        return events.get(events.size() - 1);
     }
 }
