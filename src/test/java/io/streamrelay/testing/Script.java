@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the scripted upstream answers, by scenario: each one a behaviour DeepSeek, OpenAI or vLLM really shows.
@@ -343,6 +346,13 @@ public enum Script {
             }
             case FLOOD -> {
                 wire.streamHeaders();
+                // The test attaches its followers first: on a loaded machine they could otherwise join after the
+                // flood, and a late follower is served from the log instead of being overrun live.
+                try {
+                    wire.exchange().cue.get(BOUND_MS, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException late) {
+                    throw new IOException("no cue within the bound", late);
+                }
                 for (int i = 0; i < FLOOD_TOKENS; i++) {
                     event(wire, "{\"content\":\"" + floodToken(i) + "\"}", null);
                     // About 8 MB/s: far above any model, yet a pace a reading client keeps up with.

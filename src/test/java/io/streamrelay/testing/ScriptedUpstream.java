@@ -165,6 +165,8 @@ public final class ScriptedUpstream implements Closeable {
         public final CompletableFuture<Long> closedByRelay = new CompletableFuture<>();
         /** Completes when the script played to its end without the relay leaving. */
         public final CompletableFuture<Void> finished = new CompletableFuture<>();
+        /** A script that waits for its cue (FLOOD) starts its answer once a test completes this. */
+        public final CompletableFuture<Void> cue = new CompletableFuture<>();
 
         Exchange(Request request, int attempt) {
             this.request = request;

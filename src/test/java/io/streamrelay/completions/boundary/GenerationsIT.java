@@ -158,6 +158,13 @@ class GenerationsIT {
         };
     }
 
+    /** Reads exactly the slow follower's {@code HTTP/1.1 } prefix: proof that it joined, and nothing more. */
+    private static void awaitStatusLine(Socket slow) throws IOException {
+        slow.setSoTimeout(20_000);
+        byte[] prefix = slow.getInputStream().readNBytes(9);
+        assertEquals("HTTP/1.1 ", new String(prefix, StandardCharsets.US_ASCII));
+    }
+
     /** The events of this connection once the total reaches {@code cut} or the stream ended. */
     private static List<Received> readUntil(Transport transport, StreamClient client, int before, int cut)
             throws Exception {
@@ -200,13 +207,19 @@ class GenerationsIT {
                         : StreamClient.get(base, "/ndjson/generations/" + id, "application/x-ndjson"));
             }
             ScriptedUpstream.Exchange exchange = upstream.exchangeFor(prompt, 10, TimeUnit.SECONDS);
+            // Every follower has joined once its stream has begun: the slow one's status line, the others' start.
+            awaitStatusLine(slow);
+            for (StreamClient follower : fast) {
+                follower.awaitLine(line -> line.contains("\"start\""), 20, TimeUnit.SECONDS);
+            }
+            exchange.cue.complete(null);
             exchange.finished.get(60, TimeUnit.SECONDS);
             long upstreamDone = System.nanoTime();
             String expected = IntStream.range(0, Script.FLOOD_TOKENS).mapToObj(Script::floodToken)
                     .collect(Collectors.joining());
             // The slow one reads now, right away (the test deployment keeps an ended generation only 3 s): it
             // was cut (no done), and it resumes from its last complete event.
-            String received = readAll(slow.getInputStream());
+            String received = "HTTP/1.1 " + readAll(slow.getInputStream());
             assertFalse(received.contains("\"type\":\"done\""), "the slow follower was cut, not served in full");
             String[] lines = dechunk(received.substring(received.indexOf("\r\n\r\n") + 4)).split("\n");
             long lastSeq = -1;
