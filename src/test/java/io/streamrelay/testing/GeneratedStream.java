@@ -95,17 +95,22 @@ public record GeneratedStream(List<String> chunks, List<String> tokens, String r
         List<String> pieces = new ArrayList<>();
         String arguments = call.arguments();
         boolean openAiStyle = random.nextBoolean();
-        int at = openAiStyle ? 0 : Math.min(arguments.length(), random.nextInt(4));
+        int at = openAiStyle ? 0 : whole(arguments, Math.min(arguments.length(), random.nextInt(4)));
         pieces.add("{\"index\":" + index + ",\"id\":" + Json.quote(call.id()) + ",\"type\":\"function\",\"function\":"
                 + "{\"name\":" + Json.quote(call.name()) + ",\"arguments\":" + Json.quote(arguments.substring(0, at))
                 + "}" + extra(random) + "}");
         while (at < arguments.length()) {
-            int end = Math.min(arguments.length(), at + 1 + random.nextInt(8));
+            int end = whole(arguments, Math.min(arguments.length(), at + 1 + random.nextInt(8)));
             pieces.add("{\"index\":" + index + ",\"function\":{\"arguments\":"
                     + Json.quote(arguments.substring(at, end)) + "}}");
             at = end;
         }
         return pieces;
+    }
+
+    /** A cut moved past a surrogate pair's first half: each piece goes upstream as UTF-8 on its own. */
+    private static int whole(String text, int cut) {
+        return cut > 0 && cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1)) ? cut + 1 : cut;
     }
 
     private static String chunk(Random random, String delta, String finish) {

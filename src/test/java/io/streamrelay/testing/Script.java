@@ -194,7 +194,8 @@ public enum Script {
     }
 
     void play(Wire wire) throws IOException, InterruptedException {
-        if (ordinal() >= DONE_ONLY.ordinal()) {
+        // Only the fault group goes to FaultScripts: the page's scripts and GENERATED follow it in the enum.
+        if (ordinal() >= DONE_ONLY.ordinal() && ordinal() <= BROTLI.ordinal()) {
             FaultScripts.play(this, wire);
             return;
         }

@@ -78,7 +78,8 @@ class NativeToolCallsIT {
         assertTrue(withCalls >= SEEDS / 3, "the seeds must exercise tool calls: " + withCalls);
     }
 
-    private static void assertStream(GeneratedStream expected, List<Received> events, String where) {
+    private static void assertStream(GeneratedStream expected, List<Received> events, String seed) {
+        String where = seed + ", ended with " + events.get(events.size() - 1).json();
         for (int i = 0; i < events.size(); i++) {
             assertEquals(i, events.get(i).json().getInt("seq"), where);
         }
