@@ -18,6 +18,8 @@ import java.util.List;
  * It replaced a hand-written scanner once ChunkParseBench showed the cost within noise: on 283-byte DeepSeek and
  * OpenAI chunks (CPU time, 2-core shared machine) 728 vs 697 ns/chunk median, about 30 ns of the 1,143 ns the whole
  * read path (event-stream framing, UTF-8, mapping) takes per chunk, less than that path's round-to-round spread.
+ * Reading tool calls, refusals and logprobs (issue 10) left plain-text chunks where they were: medians of two
+ * alternating runs 680 and 718 ns/chunk before, 713 and 705 after. Only a non-null {@code logprobs} is copied as text.
  */
 final class ChunkJson {
 
