@@ -61,7 +61,9 @@ public enum Script {
     /** Markdown that tries to run or load something: a raw HTML block, a javascript: link, an image, SVG. */
     MARKDOWN_XSS,
     /** A sentence, then two parallel tool calls whose argument fragments interleave (OpenAI's wire). */
-    TOOL_CALLS;
+    TOOL_CALLS,
+    /** A stream drawn from the seed the prompt names ({@code generated: <seed> <tag>}): {@link GeneratedStream}. */
+    GENERATED;
 
     public static final int CUT40_TOKENS = 40;
 
@@ -195,11 +197,13 @@ public enum Script {
     }
 
     void play(Wire wire) throws IOException, InterruptedException {
-        if (ordinal() >= DONE_ONLY.ordinal()) {
+        // Only the fault group goes to FaultScripts: the page's scripts and GENERATED follow it in the enum.
+        if (ordinal() >= DONE_ONLY.ordinal() && ordinal() <= BROTLI.ordinal()) {
             FaultScripts.play(this, wire);
             return;
         }
         switch (this) {
+            case GENERATED -> GeneratedStream.forPrompt(wire.exchange().prompt()).play(wire);
             case RETRY429 -> {
                 if (wire.exchange().attempt == 1) {
                     wire.errorResponse(429, "Too Many Requests", "Retry-After: 1\r\n",

@@ -170,34 +170,35 @@ final class Generation implements Answer.Relay {
     GenerationView view() {
         synchronized (lock) {
             Usage known = terminal instanceof StreamEvent.Done done ? done.usage() : answer.usage();
-            return new GenerationView(id, status.name().toLowerCase(), answer.model(), log.text(), known);
+            return new GenerationView(id, status.name().toLowerCase(), answer.model(), log.text(), known,
+                    log.toolCalls(), log.refusal());
         }
     }
 
     /** Numbers a piece of the answer, logs it and hands it to the followers, or ends when it does not fit. */
     @Override
-    public void piece(String text, boolean reasoning) {
+    public void piece(LongFunction<StreamEvent> piece, boolean counted) {
         Runnable deliver;
         synchronized (lock) {
             if (status != Status.RUNNING || terminal != null) {
                 return;
             }
-            long seq = log.lastSeq() + 1;
-            StreamEvent event = reasoning ? new StreamEvent.Reasoning(seq, text) : new StreamEvent.Token(seq, text);
+            StreamEvent event = piece.apply(log.lastSeq() + 1);
             if (log.fits(event)) {
-                answer.relayed();
+                answer.relayed(counted);
                 log.append(event);
                 deliver = followers.offer(event);
             } else {
-                terminal = failure(seq, ErrorCode.TOO_LARGE, "the answer outgrew the replay log's bound");
+                terminal = failure(event.seq(), ErrorCode.TOO_LARGE, "the answer outgrew the replay log's bound");
                 deliver = null;
             }
         }
         if (deliver == null) {
             end();
+        } else if (counted) {
+            lease.tokens(1); // output counts against the caller's allowance as it streams
+            deliver.run();
         } else {
-            // Completion tokens count against the caller's allowance as they stream, not when usage says.
-            lease.tokens(1);
             deliver.run();
         }
     }
