@@ -58,7 +58,12 @@ public enum Script {
     /** Markdown that tries to run or load something: a raw HTML block, a javascript: link, an image, SVG. */
     MARKDOWN_XSS,
     /** A sentence, then two parallel tool calls whose argument fragments interleave (OpenAI's wire). */
-    TOOL_CALLS;
+    TOOL_CALLS,
+    // The /v1 front door (issue 10), played by V1Scripts.
+    /** Two parallel tool calls whose arguments arrive in pieces of 3 characters, interleaved by index. */
+    TOOL_SPLIT,
+    /** A seeded random stream: {@code "generated: <seed>"} (V1Scripts.generated). */
+    GENERATED;
 
     public static final int CUT40_TOKENS = 40;
 
@@ -192,7 +197,17 @@ public enum Script {
     }
 
     void play(Wire wire) throws IOException, InterruptedException {
-        if (ordinal() >= DONE_ONLY.ordinal()) {
+        if (this == TOOL_SPLIT) {
+            V1Scripts.toolSplit(wire);
+            return;
+        }
+        if (this == GENERATED) {
+            String prompt = wire.exchange().prompt();
+            V1Scripts.playGenerated(wire, Long.parseLong(prompt.substring(prompt.indexOf(':') + 1).strip()));
+            return;
+        }
+        // The page's scripts (MARKDOWN and after) are played below, not by FaultScripts.
+        if (ordinal() >= DONE_ONLY.ordinal() && ordinal() < MARKDOWN.ordinal()) {
             FaultScripts.play(this, wire);
             return;
         }
@@ -425,6 +440,10 @@ public enum Script {
             event(wire, "{\"content\":" + Json.quote(piece) + "}", null);
             wire.pause(10);
         }
+    }
+
+    static void finishWith(Wire wire, String reason) throws IOException {
+        finish(wire, reason);
     }
 
     private static void finish(Wire wire, String reason) throws IOException {
