@@ -22,10 +22,26 @@ public final class Json {
         for (int i = messages.size() - 1; i >= 0; i--) {
             JsonObject message = messages.getJsonObject(i);
             if ("user".equals(message.getString("role"))) {
-                return message.getString("content");
+                return text(message.get("content"));
             }
         }
         return "";
+    }
+
+    /** A string content, or its text parts joined by a line feed (what the relay calls a message's text). */
+    private static String text(JsonValue content) {
+        if (content instanceof jakarta.json.JsonString string) {
+            return string.getString();
+        }
+        StringBuilder text = new StringBuilder();
+        if (content instanceof JsonArray parts) {
+            for (JsonValue part : parts) {
+                if (part instanceof JsonObject object && "text".equals(object.getString("type", null))) {
+                    text.append(text.isEmpty() ? "" : "\n").append(object.getString("text"));
+                }
+            }
+        }
+        return text.toString();
     }
 
     /** A JSON string literal, escaped the way upstream servers do it. */

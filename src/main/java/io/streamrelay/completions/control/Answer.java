@@ -16,7 +16,8 @@ final class Answer implements Consumer<UpstreamEvent> {
 
     /** Where the answer goes: its pieces, and its ending as a function of the next seq. */
     interface Relay {
-        void piece(String text, boolean reasoning);
+        /** {@code counted}: a piece of output (a token, a tool-call fragment, a refusal), not a side note. */
+        void piece(LongFunction<StreamEvent> event, boolean counted);
 
         void finish(LongFunction<StreamEvent> ending);
     }
@@ -51,15 +52,32 @@ final class Answer implements Consumer<UpstreamEvent> {
             lastPayloadNanos = System.nanoTime();
             anyPayload = true;
         }
-        if (event instanceof UpstreamEvent.Text text) {
-            firstToken = true;
-            relay.piece(text.text(), false);
-        } else if (event instanceof UpstreamEvent.Reasoning reasoning) {
-            firstToken = true;
-            relay.piece(reasoning.text(), true);
-        } else {
+        LongFunction<StreamEvent> piece = piece(event);
+        if (piece == null) {
             note(event);
+        } else if (event instanceof UpstreamEvent.Logprobs) {
+            relay.piece(piece, false);
+        } else {
+            // A tool call or a refusal is the answer starting, for the deadlines as for the retries.
+            firstToken = true;
+            relay.piece(piece, true);
         }
+    }
+
+    /** The stream event a piece of the answer becomes, given its seq; null for what is not a piece. */
+    private static LongFunction<StreamEvent> piece(UpstreamEvent event) {
+        if (event instanceof UpstreamEvent.Text text) {
+            return seq -> new StreamEvent.Token(seq, text.text());
+        } else if (event instanceof UpstreamEvent.Reasoning reasoning) {
+            return seq -> new StreamEvent.Reasoning(seq, reasoning.text());
+        } else if (event instanceof UpstreamEvent.ToolCall call) {
+            return seq -> new StreamEvent.ToolCall(seq, call.index(), call.id(), call.name(), call.arguments());
+        } else if (event instanceof UpstreamEvent.Refusal refusal) {
+            return seq -> new StreamEvent.Refusal(seq, refusal.text());
+        } else if (event instanceof UpstreamEvent.Logprobs logprobs) {
+            return seq -> new StreamEvent.Logprobs(seq, logprobs.json());
+        }
+        return null;
     }
 
     private synchronized void note(UpstreamEvent event) {
@@ -73,7 +91,7 @@ final class Answer implements Consumer<UpstreamEvent> {
         }
     }
 
-    /** A piece went out to the followers. */
+    /** A counted piece went out to the followers. */
     synchronized void relayed() {
         relayed++;
     }

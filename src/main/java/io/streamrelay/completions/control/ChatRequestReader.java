@@ -1,10 +1,12 @@
 package io.streamrelay.completions.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamrelay.json.control.JsonMembers;
 import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
+import io.streamrelay.upstream.entity.RequestBody;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -16,9 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,7 +33,6 @@ import java.util.Set;
 @ApplicationScoped
 public class ChatRequestReader {
 
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
     private static final int MAX_MODEL_LENGTH = 200;
 
     @Inject
@@ -40,21 +42,33 @@ public class ChatRequestReader {
         if (prompt == null || prompt.isBlank()) {
             throw invalid(ErrorCode.MISSING_PROMPT, "the query parameter 'prompt' is required and must not be blank");
         }
-        checkLength(prompt);
+        messages().checkLength(prompt.length());
         return new ChatRequest(List.of(new ChatMessage("user", prompt)), model(model), null, null);
     }
 
+    /**
+     * The body of every chat endpoint (native and OpenAI's): OpenAI's chat-completions request, or the native
+     * {@code prompt} shorthand for one user message; docs/requests.md.
+     */
     public ChatRequest fromBody(String contentType, InputStream body) throws IOException {
         requireJson(contentType);
         // Strict decoding first, as before: bad UTF-8 is its own refusal (invalid_encoding), not invalid_json.
-        JsonNode value = JsonBody.parse(decode(readBounded(body)));
+        String text = decode(readBounded(body));
+        JsonNode value = JsonBody.parse(text);
         if (!value.isObject()) {
             throw invalid(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
         }
-        return fromObject(value);
+        LinkedHashMap<String, String> members;
+        try {
+            members = JsonMembers.of(text);
+        } catch (IOException | RuntimeException cannotHappen) {
+            // JsonBody has just read the same text as one object.
+            throw invalid(ErrorCode.INVALID_JSON, "the body is not one valid JSON value");
+        }
+        return fromObject(value, members);
     }
 
-    private ChatRequest fromObject(JsonNode body) {
+    private ChatRequest fromObject(JsonNode body, LinkedHashMap<String, String> members) {
         List<ChatMessage> messages;
         JsonNode prompt = body.get("prompt");
         JsonNode list = body.get("messages");
@@ -65,42 +79,74 @@ public class ChatRequestReader {
             if (!prompt.isTextual() || prompt.textValue().isBlank()) {
                 throw invalid(ErrorCode.INVALID_PROMPT, "'prompt' must be a non-blank string");
             }
-            checkLength(prompt.textValue());
+            messages().checkLength(prompt.textValue().length());
             messages = List.of(new ChatMessage("user", prompt.textValue()));
+            members = promptAsMessages(members, messages);
         } else if (list != null) {
-            messages = messages(list);
+            messages = messages().read(list);
         } else {
             throw invalid(ErrorCode.MISSING_MESSAGES, "the body needs 'messages' (or 'prompt')");
         }
+        choices(body.get("n"));
+        JsonNode tools = body.get("tools");
         return new ChatRequest(messages, model(body.get("model")), temperature(body.get("temperature")),
-                maxTokens(body.get("max_tokens"), settings.maxTokens()));
+                maxTokens(body, "max_tokens"), maxTokens(body, "max_completion_tokens"), usageAsked(body),
+                flag(body.get("stream"), "'stream'"), tools != null && tools.isArray() && !tools.isEmpty(),
+                new RequestBody(members));
     }
 
-    private List<ChatMessage> messages(JsonNode array) {
-        if (!array.isArray() || array.isEmpty()) {
-            throw invalid(ErrorCode.INVALID_MESSAGES, "'messages' must be a non-empty array");
-        }
-        if (array.size() > settings.maxMessages()) {
-            throw invalid(ErrorCode.TOO_MANY_MESSAGES, "at most " + settings.maxMessages() + " messages");
-        }
-        List<ChatMessage> messages = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode message = array.get(i);
-            if (!message.isObject()) {
-                throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "] must be an object");
+    private MessagesReader messages() {
+        return new MessagesReader(settings.maxMessages(), settings.maxMessageChars());
+    }
+
+    /** The native shorthand reaches the upstream as the one user message it stands for, where the client put it. */
+    private static LinkedHashMap<String, String> promptAsMessages(Map<String, String> members,
+                                                                   List<ChatMessage> messages) {
+        LinkedHashMap<String, String> upstream = new LinkedHashMap<>();
+        members.forEach((name, json) -> {
+            if (name.equals("prompt")) {
+                upstream.put("messages", RequestBody.messagesJson(messages));
+            } else {
+                upstream.put(name, json);
             }
-            String role = message.path("role").textValue();
-            if (role == null || !ROLES.contains(role)) {
-                throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "].role must be system, user or assistant");
-            }
-            String content = message.path("content").textValue();
-            if (content == null) {
-                throw invalid(ErrorCode.INVALID_MESSAGES, "messages[" + i + "].content must be a string");
-            }
-            checkLength(content);
-            messages.add(new ChatMessage(role, content));
+        });
+        return upstream;
+    }
+
+    /** One generation relays one answer, and the replay log holds one: n above 1 is refused, not dropped. */
+    private static void choices(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return;
         }
-        return messages;
+        BigDecimal count = n.isNumber() ? n.decimalValue() : null;
+        if (count == null || count.scale() != 0 || count.signum() <= 0) {
+            throw invalid(ErrorCode.INVALID_REQUEST, "'n' must be a whole number, and 1 is all the relay serves");
+        }
+        if (count.compareTo(BigDecimal.ONE) > 0) {
+            throw invalid(ErrorCode.UNSUPPORTED_PARAMETER, "'n' above 1 is not supported: a generation relays "
+                    + "one answer; send n requests instead");
+        }
+    }
+
+    private static boolean usageAsked(JsonNode body) {
+        JsonNode options = body.get("stream_options");
+        if (options == null || options.isNull()) {
+            return false;
+        }
+        if (!options.isObject()) {
+            throw invalid(ErrorCode.INVALID_REQUEST, "'stream_options' must be an object");
+        }
+        return Boolean.TRUE.equals(flag(options.get("include_usage"), "'stream_options.include_usage'"));
+    }
+
+    private static Boolean flag(JsonNode value, String name) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw invalid(ErrorCode.INVALID_REQUEST, name + " must be true or false");
+        }
+        return value.booleanValue();
     }
 
     private String model(JsonNode value) {
@@ -142,23 +188,21 @@ public class ChatRequestReader {
         return t;
     }
 
-    /** Whole means scale 0 as written: 10E0 is 10, while 1.0 and 1E1 are refused (JSON-P's isIntegral). */
-    private static Integer maxTokens(JsonNode value, int max) {
+    /**
+     * {@code max_tokens} or {@code max_completion_tokens}, each within {@code relay.request.max-tokens}. Whole
+     * means scale 0 as written: 10E0 is 10, while 1.0 and 1E1 are refused (JSON-P's isIntegral).
+     */
+    private Integer maxTokens(JsonNode body, String name) {
+        JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return null;
         }
+        int max = settings.maxTokens();
         BigDecimal n = value.isNumber() ? value.decimalValue() : null;
         if (n == null || n.scale() != 0 || n.signum() <= 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw invalid(ErrorCode.INVALID_MAX_TOKENS, "'max_tokens' must be a whole number from 1 to " + max);
+            throw invalid(ErrorCode.INVALID_MAX_TOKENS, "'" + name + "' must be a whole number from 1 to " + max);
         }
         return n.intValueExact();
-    }
-
-    private void checkLength(String content) {
-        if (content.length() > settings.maxMessageChars()) {
-            throw invalid(ErrorCode.MESSAGE_TOO_LONG, "a message may have at most " + settings.maxMessageChars()
-                    + " characters");
-        }
     }
 
     private static void requireJson(String contentType) {

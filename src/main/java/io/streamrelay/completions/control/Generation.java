@@ -170,22 +170,28 @@ final class Generation implements Answer.Relay {
     GenerationView view() {
         synchronized (lock) {
             Usage known = terminal instanceof StreamEvent.Done done ? done.usage() : answer.usage();
-            return new GenerationView(id, status.name().toLowerCase(), answer.model(), log.text(), known);
+            return new GenerationView(id, status.name().toLowerCase(), answer.model(), log.text(), known,
+                    log.toolCalls(), log.refusal());
         }
     }
 
-    /** Numbers a piece of the answer, logs it and hands it to the followers, or ends when it does not fit. */
+    /**
+     * Numbers a piece of the answer, logs it and hands it to the followers, or ends when it does not fit. A
+     * {@code counted} piece (token, tool-call fragment, refusal) counts against the caller's tokens as it streams.
+     */
     @Override
-    public void piece(String text, boolean reasoning) {
+    public void piece(LongFunction<StreamEvent> piece, boolean counted) {
         Runnable deliver;
         synchronized (lock) {
             if (status != Status.RUNNING || terminal != null) {
                 return;
             }
             long seq = log.lastSeq() + 1;
-            StreamEvent event = reasoning ? new StreamEvent.Reasoning(seq, text) : new StreamEvent.Token(seq, text);
+            StreamEvent event = piece.apply(seq);
             if (log.fits(event)) {
-                answer.relayed();
+                if (counted) {
+                    answer.relayed();
+                }
                 log.append(event);
                 deliver = followers.offer(event);
             } else {
@@ -196,8 +202,9 @@ final class Generation implements Answer.Relay {
         if (deliver == null) {
             end();
         } else {
-            // Completion tokens count against the caller's allowance as they stream, not when usage says.
-            lease.tokens(1);
+            if (counted) {
+                lease.tokens(1);
+            }
             deliver.run();
         }
     }

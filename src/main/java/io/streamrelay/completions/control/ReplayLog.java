@@ -2,8 +2,12 @@ package io.streamrelay.completions.control;
 
 import io.streamrelay.completions.entity.StreamEvent;
 
+import io.streamrelay.completions.entity.GenerationView;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A generation's events in order, for followers that join late or reconnect, bounded by a number of events and an
@@ -58,6 +62,31 @@ final class ReplayLog {
         return text.toString();
     }
 
+    /** The tool calls so far, assembled from their fragments by index, in index order. */
+    List<GenerationView.ToolCall> toolCalls() {
+        Map<Integer, GenerationView.ToolCall> calls = new TreeMap<>();
+        for (StreamEvent event : events) {
+            if (event instanceof StreamEvent.ToolCall f) {
+                String arguments = f.arguments() == null ? "" : f.arguments();
+                calls.merge(f.index(), new GenerationView.ToolCall(f.index(), f.id(), f.name(), arguments),
+                        (was, next) -> new GenerationView.ToolCall(was.index(), was.id() != null ? was.id() : f.id(),
+                                was.name() != null ? was.name() : f.name(), was.arguments() + arguments));
+            }
+        }
+        return List.copyOf(calls.values());
+    }
+
+    /** The refusal pieces joined; null when the model refused nothing. */
+    String refusal() {
+        StringBuilder text = null;
+        for (StreamEvent event : events) {
+            if (event instanceof StreamEvent.Refusal refusal) {
+                text = (text == null ? new StringBuilder() : text).append(refusal.text());
+            }
+        }
+        return text == null ? null : text.toString();
+    }
+
     int size() {
         return events.size();
     }
@@ -69,7 +98,15 @@ final class ReplayLog {
     /** What an event costs in the log: its text length in UTF-16 chars plus object overhead, a fair proxy for heap. */
     static long bytes(StreamEvent event) {
         int text = event instanceof StreamEvent.Token t ? t.text().length()
-                : event instanceof StreamEvent.Reasoning r ? r.text().length() : 32;
+                : event instanceof StreamEvent.Reasoning r ? r.text().length()
+                : event instanceof StreamEvent.Refusal r ? r.text().length()
+                : event instanceof StreamEvent.Logprobs l ? l.json().length()
+                : event instanceof StreamEvent.ToolCall c ? length(c.id()) + length(c.name()) + length(c.arguments())
+                : 32;
         return 64 + 2L * text;
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
     }
 }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads one chunk (or an error body) with jackson-core's streaming parser in a single pass, keeping only what the
@@ -23,12 +26,16 @@ final class ChunkJson {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
             .build();
 
+    private final String source;
     private final JsonParser json;
     private boolean hasChoices;
     private boolean choiceTaken;
     private String content;
     private String reasoning;
     private String finishReason;
+    private String refusal;
+    private List<UpstreamEvent.ToolCall> toolCalls;
+    private String logprobs;
     private Usage usage;
     private InBandError error;
     private String object;
@@ -36,7 +43,8 @@ final class ChunkJson {
     private String type;
     private String code;
 
-    private ChunkJson(JsonParser json) {
+    private ChunkJson(String source, JsonParser json) {
+        this.source = source;
         this.json = json;
     }
 
@@ -46,7 +54,7 @@ final class ChunkJson {
      */
     static Chunk read(String text) throws IOException {
         try (JsonParser parser = FACTORY.createParser(text)) {
-            ChunkJson chunk = new ChunkJson(parser);
+            ChunkJson chunk = new ChunkJson(text, parser);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new IOException("empty chunk");
@@ -69,7 +77,7 @@ final class ChunkJson {
      */
     static InBandError errorBody(String text) throws IOException {
         try (JsonParser parser = FACTORY.createParser(text)) {
-            ChunkJson body = new ChunkJson(parser);
+            ChunkJson body = new ChunkJson(text, parser);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new NotAnObject();
             }
@@ -81,7 +89,7 @@ final class ChunkJson {
 
     private Chunk chunk() {
         InBandError top = topLevel();
-        return new Chunk(hasChoices, content, reasoning, finishReason, usage,
+        return new Chunk(hasChoices, content, reasoning, refusal, toolCalls, logprobs, finishReason, usage,
                 error != null ? error : "error".equals(object) ? top : null, top, object);
     }
 
@@ -140,6 +148,9 @@ final class ChunkJson {
         String text = null;
         String thought = null;
         String thoughtOllama = null;
+        String refused = null;
+        List<UpstreamEvent.ToolCall> calls = null;
+        String probabilities = null;
         String finish = null;
         for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
             JsonToken value = json.nextToken();
@@ -154,9 +165,14 @@ final class ChunkJson {
                         case "content" -> text = string(piece);
                         case "reasoning_content" -> thought = string(piece);
                         case "reasoning" -> thoughtOllama = string(piece);
+                        case "tool_calls" -> calls = toolCalls(piece);
+                        case "refusal" -> refused = string(piece);
                         default -> json.skipChildren();
                     }
                 }
+            } else if (name.equals("logprobs") && value != JsonToken.VALUE_NULL) {
+                // Only asked-for logprobs are non-null: the one place a chunk's value is kept as JSON text.
+                probabilities = raw(value);
             } else {
                 json.skipChildren();
             }
@@ -166,8 +182,74 @@ final class ChunkJson {
             choiceTaken = true;
             content = text;
             reasoning = thought != null ? thought : thoughtOllama;
+            refusal = refused;
+            toolCalls = calls;
+            logprobs = probabilities;
             finishReason = finish;
         }
+    }
+
+    /**
+     * {@code delta.tool_calls}: each fragment's index (-1 when the upstream sent none: ChunkReader decides), id,
+     * function name and arguments piece, as sent; {@code type} is always "function" and not kept.
+     */
+    private List<UpstreamEvent.ToolCall> toolCalls(JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            json.skipChildren();
+            return null;
+        }
+        List<UpstreamEvent.ToolCall> calls = new ArrayList<>(2);
+        for (JsonToken element = json.nextToken(); element != JsonToken.END_ARRAY; element = json.nextToken()) {
+            if (element != JsonToken.START_OBJECT) {
+                json.skipChildren();
+                continue;
+            }
+            int index = -1;
+            String id = null;
+            String name = null;
+            String arguments = null;
+            for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+                JsonToken member = json.nextToken();
+                if (field.equals("index") && member == JsonToken.VALUE_NUMBER_INT) {
+                    index = json.getIntValue();
+                } else if (field.equals("id")) {
+                    id = string(member);
+                } else if (field.equals("function") && member == JsonToken.START_OBJECT) {
+                    for (String part = json.nextFieldName(); part != null; part = json.nextFieldName()) {
+                        JsonToken piece = json.nextToken();
+                        if (part.equals("name")) {
+                            name = string(piece);
+                        } else if (part.equals("arguments")) {
+                            // A server that sends the arguments as an object (not OpenAI's string) keeps its text.
+                            arguments = piece == JsonToken.VALUE_STRING ? json.getText()
+                                    : piece.isStructStart() ? raw(piece) : string(piece);
+                        } else {
+                            json.skipChildren();
+                        }
+                    }
+                } else {
+                    json.skipChildren();
+                }
+            }
+            calls.add(new UpstreamEvent.ToolCall(index, id, name, arguments));
+        }
+        return calls;
+    }
+
+    /**
+     * The current value's exact text, on one line: a raw line feed can only be a blank between tokens (a JSON
+     * string cannot hold one), so turning it into a space changes nothing and keeps SSE and NDJSON lines whole.
+     */
+    private String raw(JsonToken value) throws IOException {
+        int start = (int) json.currentTokenLocation().getCharOffset();
+        if (value.isStructStart()) {
+            json.skipChildren();
+        } else {
+            json.finishToken();
+        }
+        int end = (int) json.currentLocation().getCharOffset();
+        String text = source.substring(start, end);
+        return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : text.replace('\n', ' ').replace('\r', ' ');
     }
 
     private void usage() throws IOException {

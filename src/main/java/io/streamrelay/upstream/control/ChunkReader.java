@@ -24,6 +24,9 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
     private final Consumer<UpstreamEvent> events;
     private boolean ended;
     private boolean finished;
+    /** The highest tool-call index seen, and the latest one: where a fragment without an index belongs. */
+    private int highestCall = -1;
+    private int latestCall = -1;
 
     ChunkReader(Redaction redaction, Consumer<UpstreamEvent> events) {
         this.redaction = redaction;
@@ -88,6 +91,17 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
             events.accept(new UpstreamEvent.Text(chunk.content()));
             relayed = true;
         }
+        if (chunk.refusal() != null && !chunk.refusal().isEmpty()) {
+            events.accept(new UpstreamEvent.Refusal(chunk.refusal()));
+            relayed = true;
+        }
+        if (chunk.toolCalls() != null) {
+            relayed |= toolCalls(chunk);
+        }
+        if (chunk.logprobs() != null) {
+            events.accept(new UpstreamEvent.Logprobs(chunk.logprobs()));
+            relayed = true;
+        }
         if ("error".equals(chunk.finishReason())) {
             // OpenRouter keeps the 200 and reports the failure as a finish reason with an error object.
             failed(chunk.error() != null ? chunk.error() : InBandError.UNSPECIFIED);
@@ -105,6 +119,30 @@ final class ChunkReader implements Consumer<ServerSentEvent> {
         if (!relayed) {
             events.accept(new UpstreamEvent.Progress());
         }
+    }
+
+    /**
+     * Each fragment as sent, in order; one that adds nothing (no id, no name, no arguments) is not passed on. An
+     * index is kept as the upstream gave it, however odd (all 0, starting at 1: clients key calls by it, and
+     * renumbering would merge or split calls the upstream meant otherwise). Only a fragment without one (Ollama
+     * sends each call whole, unnumbered) is placed: with an id it opens the next call, without one it continues
+     * the latest.
+     */
+    private boolean toolCalls(Chunk chunk) {
+        boolean relayed = false;
+        for (UpstreamEvent.ToolCall call : chunk.toolCalls()) {
+            if (call.id() == null && call.name() == null && (call.arguments() == null || call.arguments().isEmpty())) {
+                continue;
+            }
+            int index = call.index() >= 0 ? call.index()
+                    : call.id() != null || latestCall < 0 ? highestCall + 1 : latestCall;
+            highestCall = Math.max(highestCall, index);
+            latestCall = index;
+            events.accept(index == call.index() ? call
+                    : new UpstreamEvent.ToolCall(index, call.id(), call.name(), call.arguments()));
+            relayed = true;
+        }
+        return relayed;
     }
 
     private void failed(InBandError error) {

@@ -39,8 +39,8 @@ public class DemoModel implements Upstream {
     public UpstreamCall open(ChatRequest request, Consumer<UpstreamEvent> events) {
         List<String> tokens = tokens(reply(request));
         String finish = "stop";
-        if (request.maxTokens() != null && request.maxTokens() < tokens.size()) {
-            tokens = tokens.subList(0, request.maxTokens());
+        if (request.tokenBound() != null && request.tokenBound() < tokens.size()) {
+            tokens = tokens.subList(0, request.tokenBound());
             finish = "length";
         }
         int promptTokens = request.messages().stream().mapToInt(m -> tokens(m.content()).size()).sum();

@@ -1,9 +1,8 @@
 package io.streamrelay.upstream.control;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.streamrelay.json.control.JsonMembers;
 import io.streamrelay.scheduling.control.RelayThreads;
-import io.streamrelay.upstream.entity.ChatMessage;
 import io.streamrelay.upstream.entity.ChatRequest;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import jakarta.annotation.PostConstruct;
@@ -12,13 +11,12 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -36,8 +34,6 @@ public class OpenAiUpstream {
 
     @Inject
     RelayThreads threads;
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private HttpClient client;
     private Redaction redaction;
@@ -93,36 +89,76 @@ public class OpenAiUpstream {
         };
     }
 
+    /**
+     * The upstream body: the client's, member by member in its order with every value as sent, except what the
+     * relay owns ({@code model}, {@code stream}, {@code stream_options.include_usage}, {@code temperature},
+     * {@code max_tokens}, {@code max_completion_tokens}), which it writes itself; the owned members the client left
+     * out follow at the end. docs/requests.md.
+     */
     String body(ChatRequest request, String model) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("model", model);
-            json.writeArrayFieldStart("messages");
-            for (ChatMessage message : request.messages()) {
-                json.writeStartObject();
-                json.writeStringField("role", message.role());
-                json.writeStringField("content", message.content());
-                json.writeEndObject();
+        StringBuilder json = new StringBuilder(256).append('{');
+        boolean modelWritten = false;
+        boolean streamWritten = false;
+        boolean optionsWritten = false;
+        for (Map.Entry<String, String> member : request.body().members().entrySet()) {
+            String name = member.getKey();
+            String value = switch (name) {
+                case "model" -> quoted(model);
+                case "stream" -> "true";
+                case "stream_options" -> settings.streamOptions() ? streamOptions(member.getValue()) : null;
+                case "temperature" -> request.temperature() == null ? null : String.valueOf(request.temperature());
+                case "max_tokens" -> request.maxTokens() == null ? null : String.valueOf(request.maxTokens());
+                case "max_completion_tokens" -> request.maxCompletionTokens() == null ? null
+                        : String.valueOf(request.maxCompletionTokens());
+                default -> member.getValue();
+            };
+            modelWritten |= name.equals("model");
+            streamWritten |= name.equals("stream");
+            optionsWritten |= name.equals("stream_options") && value != null;
+            if (value != null) {
+                member(json, name, value);
             }
-            json.writeEndArray();
-            json.writeBooleanField("stream", true);
-            if (settings.streamOptions()) {
-                json.writeObjectFieldStart("stream_options");
-                json.writeBooleanField("include_usage", true);
-                json.writeEndObject();
-            }
-            if (request.temperature() != null) {
-                json.writeNumberField("temperature", request.temperature());
-            }
-            if (request.maxTokens() != null) {
-                json.writeNumberField("max_tokens", request.maxTokens());
-            }
-            json.writeEndObject();
-        } catch (IOException cannotHappen) {
-            // A StringWriter does not fail.
-            throw new UncheckedIOException(cannotHappen);
         }
-        return out.toString();
+        if (!modelWritten) {
+            member(json, "model", quoted(model));
+        }
+        if (!streamWritten) {
+            member(json, "stream", "true");
+        }
+        if (!optionsWritten && settings.streamOptions()) {
+            member(json, "stream_options", "{\"include_usage\":true}");
+        }
+        return json.append('}').toString();
+    }
+
+    /** The client's stream_options with include_usage set: any other option it gave passes as sent. */
+    private static String streamOptions(String clients) {
+        Map<String, String> options;
+        try {
+            options = JsonMembers.of(clients);
+        } catch (IOException notAnObject) {
+            // The reader let through only an object or null.
+            options = Map.of();
+        }
+        StringBuilder json = new StringBuilder("{\"include_usage\":true");
+        options.forEach((name, value) -> {
+            if (!name.equals("include_usage")) {
+                member(json, name, value);
+            }
+        });
+        return json.append('}').toString();
+    }
+
+    private static void member(StringBuilder json, String name, String value) {
+        if (json.length() > 1) {
+            json.append(',');
+        }
+        json.append(quoted(name)).append(':').append(value);
+    }
+
+    private static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, out);
+        return out.append('"').toString();
     }
 }

@@ -185,7 +185,9 @@ final class UpstreamAttempts {
 
         @Override
         public void accept(UpstreamEvent event) {
-            if (event instanceof UpstreamEvent.Text || event instanceof UpstreamEvent.Reasoning) {
+            // A tool call or a refusal is output too: the client holds part of the answer, nothing may repeat it.
+            if (event instanceof UpstreamEvent.Text || event instanceof UpstreamEvent.Reasoning
+                    || event instanceof UpstreamEvent.ToolCall || event instanceof UpstreamEvent.Refusal) {
                 output = true;
             } else if (event instanceof UpstreamEvent.Failure failure && !output && retried(failure)) {
                 // A stream that ended before anything was said (ChunkReader's upstream_truncated) is as good as
