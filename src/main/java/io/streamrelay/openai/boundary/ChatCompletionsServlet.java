@@ -1,14 +1,10 @@
 package io.streamrelay.openai.boundary;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrelay.admission.boundary.RequestCaller;
 import io.streamrelay.completions.control.ChatRequestReader;
-import io.streamrelay.completions.control.RelaySettings;
 import io.streamrelay.completions.control.TokenRelay;
-import io.streamrelay.json.control.RelayJson;
 import io.streamrelay.openai.control.ChunkFrames;
 import io.streamrelay.openai.control.CompletionBody;
-import io.streamrelay.openai.entity.V1Options;
 import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.upstream.entity.ChatRequest;
@@ -19,7 +15,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,9 +36,6 @@ public class ChatCompletionsServlet extends HttpServlet {
     @Inject
     ChatRequestReader reader;
 
-    @Inject
-    RelaySettings settings;
-
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
@@ -51,16 +43,15 @@ public class ChatCompletionsServlet extends HttpServlet {
                 response.setHeader("Allow", "POST");
                 throw new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, "use POST with a JSON body");
             }
-            // One bounded read, then two readers of the same bytes: the core's (what it relays) and the options.
-            byte[] body = request.getInputStream().readNBytes(settings.maxBodyBytes() + 1);
-            ChatRequest chat = reader.fromBody(request.getContentType(), new ByteArrayInputStream(body));
-            V1Options options = options(RelayJson.MAPPER.readTree(body));
+            ChatRequest chat = reader.fromBody(request.getContentType(), request.getInputStream());
+            boolean stream = Boolean.TRUE.equals(chat.stream());
+            boolean includeUsage = chat.usageAsked();
             long created = System.currentTimeMillis() / 1000;
             relay.chat(chat, RequestCaller.of(request), () -> {
                 AsyncContext async = request.startAsync();
                 // The service owns every stream timer; the container's default (30 s on Payara) would cut answers.
                 async.setTimeout(0);
-                return options.stream() ? new ChunkStreamSink(async, new ChunkFrames(options.includeUsage(), created))
+                return stream ? new ChunkStreamSink(async, new ChunkFrames(includeUsage, created))
                         : new CompletionSink(async, new CompletionBody(created));
             });
         } catch (ProblemException refused) {
@@ -71,18 +62,5 @@ public class ChatCompletionsServlet extends HttpServlet {
                 OpenAiErrorResponse.send(response, ErrorCode.INTERNAL_ERROR, "the relay failed; the log has details");
             }
         }
-    }
-
-    /** {@code stream} and {@code stream_options.include_usage}, each a boolean when present. */
-    static V1Options options(JsonNode body) {
-        JsonNode stream = body.path("stream");
-        if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
-            throw new ProblemException(ErrorCode.INVALID_REQUEST, "'stream' must be true or false");
-        }
-        JsonNode usage = body.path("stream_options").path("include_usage");
-        if (!usage.isMissingNode() && !usage.isNull() && !usage.isBoolean()) {
-            throw new ProblemException(ErrorCode.INVALID_REQUEST, "'stream_options.include_usage' must be a boolean");
-        }
-        return new V1Options(stream.asBoolean(false), usage.asBoolean(false));
     }
 }
