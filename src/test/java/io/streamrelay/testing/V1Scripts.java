@@ -87,6 +87,10 @@ public final class V1Scripts {
             List<String> cut = new ArrayList<>();
             for (int at = 0; at < arguments.length(); ) {
                 int next = Math.min(arguments.length(), at + 1 + random.nextInt(6));
+                if (next < arguments.length() && Character.isLowSurrogate(arguments.charAt(next))) {
+                    // A model's fragment never holds half a character: the upstream's own UTF-8 could not carry it.
+                    next++;
+                }
                 cut.add(arguments.substring(at, next));
                 at = next;
             }

@@ -60,8 +60,10 @@ final class CompletionSink extends AsyncResponse implements TokenSink {
                 body.add(event);
             }
         }
-        if (answer != null) {
-            out().setWriteListener(this);
+        if (answer != null && out().isReady()) {
+            // The write listener was set when the follow began (onWritable); while the container can take bytes,
+            // it calls back only after a write, so the first one goes out here.
+            onWritePossible();
         }
     }
 
