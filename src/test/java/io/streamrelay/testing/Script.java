@@ -62,6 +62,8 @@ public enum Script {
     // The /v1 front door (issue 10), played by V1Scripts.
     /** Two parallel tool calls whose arguments arrive in pieces of 3 characters, interleaved by index. */
     TOOL_SPLIT,
+    /** The same two calls, call 0 whole before call 1, as OpenAI streams them. */
+    TOOL_SPLIT_SEQUENTIAL,
     /** A seeded random stream: {@code "generated: <seed>"} (V1Scripts.generated). */
     GENERATED;
 
@@ -197,8 +199,8 @@ public enum Script {
     }
 
     void play(Wire wire) throws IOException, InterruptedException {
-        if (this == TOOL_SPLIT) {
-            V1Scripts.toolSplit(wire);
+        if (this == TOOL_SPLIT || this == TOOL_SPLIT_SEQUENTIAL) {
+            V1Scripts.toolSplit(wire, this == TOOL_SPLIT);
             return;
         }
         if (this == GENERATED) {

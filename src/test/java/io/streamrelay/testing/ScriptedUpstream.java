@@ -129,8 +129,8 @@ public final class ScriptedUpstream implements Closeable {
             threads.execute(() -> watchClose(in, exchange));
             OutputStream out = socket.getOutputStream();
             // A conversation that ends with tool results gets the normal answer: the round trip's second request.
-            Script script = forced != null ? forced : exchange.body().contains("\"role\":\"tool\"")
-                    && lastRoleIsTool(exchange.body()) ? Script.NORMAL : Script.forPrompt(exchange.prompt());
+            Script script = forced != null ? forced
+                    : lastRoleIsTool(exchange.body()) ? Script.NORMAL : Script.forPrompt(exchange.prompt());
             script.play(new Wire(out, exchange));
             exchange.finished.complete(null);
         } catch (IOException | InterruptedException relayLeft) {

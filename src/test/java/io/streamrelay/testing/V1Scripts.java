@@ -22,12 +22,27 @@ public final class V1Scripts {
     private V1Scripts() {
     }
 
-    static void toolSplit(Wire wire) throws IOException, InterruptedException {
+    /**
+     * {@code interleaved}: the fragments of the two calls alternate (legal, and what some servers do); else call 0
+     * whole, then call 1 (what OpenAI does).
+     */
+    static void toolSplit(Wire wire, boolean interleaved) throws IOException, InterruptedException {
         wire.streamHeaders();
         Script.event(wire, "{\"role\":\"assistant\",\"content\":null}", null);
         List<List<String>> pieces = new ArrayList<>();
         for (String[] call : SPLIT_CALLS) {
             pieces.add(Script.pieces(call[2], 3));
+        }
+        if (!interleaved) {
+            for (int i = 0; i < SPLIT_CALLS.size(); i++) {
+                Script.event(wire, "{\"tool_calls\":[" + call(i, SPLIT_CALLS.get(i)[0], SPLIT_CALLS.get(i)[1], "")
+                        + "]}", null);
+                for (String piece : pieces.get(i)) {
+                    Script.event(wire, "{\"tool_calls\":[" + call(i, null, null, piece) + "]}", null);
+                }
+            }
+            Script.finishWith(wire, "tool_calls");
+            return;
         }
         for (int i = 0; i < SPLIT_CALLS.size(); i++) {
             Script.event(wire, "{\"tool_calls\":[" + call(i, SPLIT_CALLS.get(i)[0], SPLIT_CALLS.get(i)[1], "")

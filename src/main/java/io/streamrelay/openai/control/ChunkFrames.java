@@ -6,9 +6,10 @@ import io.streamrelay.upstream.entity.Usage;
 
 /**
  * Turns one generation's events into OpenAI's stream: {@code data: <chat.completion.chunk>} events, the usage chunk
- * ({@code choices: []}) when asked, {@code data: [DONE]} after a whole answer only, {@code data: {"error":{...}}}
- * after a failure (never {@code [DONE]}, which would read as success), and a heartbeat as the comment line
- * {@code : ping} with no blank line after it (docs/resume.md, "Heartbeats"). Written by hand: the hot path.
+ * ({@code choices: []}) when asked, {@code data: [DONE]} after a whole answer only, {@code event: error} with
+ * {@code data: {"error":{...}}} after a failure (never {@code [DONE]}, which would read as success), and a
+ * heartbeat as the comment line {@code : ping} with no blank line after it (docs/resume.md, "Heartbeats").
+ * Written by hand: the hot path.
  * One instance per stream, called from one thread at a time.
  */
 public final class ChunkFrames {
@@ -46,7 +47,10 @@ public final class ChunkFrames {
         } else if (event instanceof StreamEvent.Done done) {
             done(out, done);
         } else if (event instanceof StreamEvent.Failure failure) {
-            out.append("data: ").append(OpenAiErrors.body(failure.code(), failure.message())).append("\n\n");
+            // The event name is more than OpenAI sends: LangChain4j fails a stream only on an error event, while
+            // the OpenAI SDKs (Java, Node, Python) raise on the error object whatever the event is called.
+            out.append("event: error\ndata: ").append(OpenAiErrors.body(failure.code(), failure.message()))
+                    .append("\n\n");
         } else {
             out.append(": ping\n");
         }

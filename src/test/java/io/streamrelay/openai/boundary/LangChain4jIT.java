@@ -45,7 +45,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** LangChain4j's OpenAI module (dev.langchain4j:langchain4j-open-ai 1.19.0) against /v1 on Payara Micro. */
+/**
+ * LangChain4j's OpenAI module (dev.langchain4j:langchain4j-open-ai 1.19.0) against /v1 on Payara Micro. Its tool
+ * calls come whole one after the other, as OpenAI streams them: LangChain4j 1.19.0's streaming assembler takes a
+ * change of index for the end of a call, so interleaved fragments (TOOL_SPLIT, which the OpenAI SDKs assemble)
+ * fail inside it with "name cannot be null or blank", whatever the relay does.
+ */
 @RelayOnPayara
 class LangChain4jIT {
 
@@ -134,16 +139,16 @@ class LangChain4jIT {
 
     @Test
     void twoParallelToolCallsSplitAcrossManyChunksAreAssembledExactly() throws Exception {
-        assertCalls(stream(ChatRequest.builder().messages(UserMessage.from(Script.TOOL_SPLIT.prompt(
+        assertCalls(stream(ChatRequest.builder().messages(UserMessage.from(Script.TOOL_SPLIT_SEQUENTIAL.prompt(
                 UUID.randomUUID().toString()))).toolSpecifications(TOOLS).build(), new StringBuilder())
                 .get(20, TimeUnit.SECONDS));
-        assertCalls(model().chat(ChatRequest.builder().messages(UserMessage.from(Script.TOOL_SPLIT.prompt(
+        assertCalls(model().chat(ChatRequest.builder().messages(UserMessage.from(Script.TOOL_SPLIT_SEQUENTIAL.prompt(
                 UUID.randomUUID().toString()))).toolSpecifications(TOOLS).build()));
     }
 
     @Test
     void toolResultRoundTripReachesTheUpstream() {
-        String prompt = Script.TOOL_SPLIT.prompt(UUID.randomUUID().toString());
+        String prompt = Script.TOOL_SPLIT_SEQUENTIAL.prompt(UUID.randomUUID().toString());
         List<ChatMessage> messages = new ArrayList<>(List.of(UserMessage.from(prompt)));
         AiMessage calling = model().chat(ChatRequest.builder().messages(messages).toolSpecifications(TOOLS).build())
                 .aiMessage();

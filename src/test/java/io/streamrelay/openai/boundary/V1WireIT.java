@@ -151,8 +151,9 @@ class V1WireIT {
                 true), V1Deployment.KEY).body();
         String[] events = body.split("\n\n");
         String last = events[events.length - 1];
-        assertTrue(last.startsWith("data: {\"error\":"), body);
-        JsonObject error = OpenAiJavaSdkIT.json(last.substring(6)).getJsonObject("error");
+        assertTrue(last.startsWith("event: error\ndata: {\"error\":"), body);
+        JsonObject error = OpenAiJavaSdkIT.json(last.substring("event: error\ndata: ".length()))
+                .getJsonObject("error");
         assertEquals("upstream_failed", error.getString("code"));
         assertEquals("server_error", error.getString("type"));
         assertFalse(body.contains("[DONE]"), body);

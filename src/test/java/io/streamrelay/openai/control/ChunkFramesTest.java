@@ -66,7 +66,8 @@ class ChunkFramesTest {
         String out = frames(true, new StreamEvent.Start(0, "gen1", "m"), new StreamEvent.Token(1, "x"),
                 new StreamEvent.Failure(2, ErrorCode.UPSTREAM_FAILED, "cut", true, ErrorCode.UPSTREAM_ERROR, -1));
         String[] events = out.split("\n\n");
-        JsonNode error = data(events[2]).get("error");
+        assertTrue(events[2].startsWith("event: error\ndata: "), events[2]);
+        JsonNode error = data(events[2].substring("event: error\n".length())).get("error");
         assertEquals("upstream_failed", error.get("code").asText());
         assertEquals("server_error", error.get("type").asText());
         assertEquals("cut", error.get("message").asText());
