@@ -193,6 +193,16 @@ class V1WireIT {
         HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(base + "v1/models")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertError(models, 401, "unauthorized", "authentication_error", null);
+        // Refused by the core's malformed-request filter and by the container itself (its error page).
+        assertError(http.send(HttpRequest.newBuilder(URI.create(base + "v1/models"))
+                .header("Authorization", "Bearer " + V1Deployment.KEY)
+                .method("GET", HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString()),
+                400, "unexpected_body", "invalid_request_error", null);
+        HttpResponse<String> encodedSlash = http.send(HttpRequest.newBuilder(URI.create(base + "v1/a%2Fb"))
+                .header("Authorization", "Bearer " + V1Deployment.KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("application/json", encodedSlash.headers().firstValue("Content-Type").orElseThrow()
+                .split(";")[0], encodedSlash.body());
+        assertTrue(OpenAiJavaSdkIT.json(encodedSlash.body()).getJsonObject("error").containsKey("code"));
         // The native endpoints keep their problem bodies.
         HttpResponse<String> nativeRefusal = post("ndjson/chat", chat("normal: x", true), null);
         assertEquals(401, nativeRefusal.statusCode());
