@@ -64,7 +64,9 @@ public enum Script {
     TOOL_SPLIT,
     /** The same two calls, call 0 whole before call 1, as OpenAI streams them. */
     TOOL_SPLIT_SEQUENTIAL,
-    /** A seeded random stream: {@code "generated: <seed>"} (V1Scripts.generated). */
+    /** A seeded random stream for /v1: {@code "v1-generated: <seed>"} (V1Scripts.generated). */
+    V1_GENERATED,
+    /** A stream drawn from the seed the prompt names ({@code generated: <seed> <tag>}): {@link GeneratedStream}. */
     GENERATED;
 
     public static final int CUT40_TOKENS = 40;
@@ -203,17 +205,18 @@ public enum Script {
             V1Scripts.toolSplit(wire, this == TOOL_SPLIT);
             return;
         }
-        if (this == GENERATED) {
+        if (this == V1_GENERATED) {
             String prompt = wire.exchange().prompt();
             V1Scripts.playGenerated(wire, Long.parseLong(prompt.substring(prompt.indexOf(':') + 1).strip()));
             return;
         }
-        // The page's scripts (MARKDOWN and after) are played below, not by FaultScripts.
-        if (ordinal() >= DONE_ONLY.ordinal() && ordinal() < MARKDOWN.ordinal()) {
+        // Only the fault group goes to FaultScripts: the page's scripts and GENERATED follow it in the enum.
+        if (ordinal() >= DONE_ONLY.ordinal() && ordinal() <= BROTLI.ordinal()) {
             FaultScripts.play(this, wire);
             return;
         }
         switch (this) {
+            case GENERATED -> GeneratedStream.forPrompt(wire.exchange().prompt()).play(wire);
             case RETRY429 -> {
                 if (wire.exchange().attempt == 1) {
                     wire.errorResponse(429, "Too Many Requests", "Retry-After: 1\r\n",

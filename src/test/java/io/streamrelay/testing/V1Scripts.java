@@ -72,7 +72,7 @@ public final class V1Scripts {
                             String finishReason, int promptTokens, int completionTokens) {
     }
 
-    /** The seed is the prompt's tag: {@code "generated: <seed>"}. */
+    /** The seed is the prompt's tag: {@code "v1-generated: <seed>"}. */
     public static Generated generated(long seed) {
         Random random = new Random(seed);
         List<String> chunks = new ArrayList<>();

@@ -91,9 +91,11 @@ final class Answer implements Consumer<UpstreamEvent> {
         }
     }
 
-    /** A counted piece went out to the followers. */
-    synchronized void relayed() {
-        relayed++;
+    /** A piece went out to the followers; only output ({@code counted}) counts as relayed. */
+    synchronized void relayed(boolean counted) {
+        if (counted) {
+            relayed++;
+        }
     }
 
     /** The ending an End or a Failure from the upstream means, as event {@code seq}. */

@@ -175,10 +175,7 @@ final class Generation implements Answer.Relay {
         }
     }
 
-    /**
-     * Numbers a piece of the answer, logs it and hands it to the followers, or ends when it does not fit. A
-     * {@code counted} piece (token, tool-call fragment, refusal) counts against the caller's tokens as it streams.
-     */
+    /** Numbers a piece of the answer, logs it and hands it to the followers, or ends when it does not fit. */
     @Override
     public void piece(LongFunction<StreamEvent> piece, boolean counted) {
         Runnable deliver;
@@ -186,25 +183,22 @@ final class Generation implements Answer.Relay {
             if (status != Status.RUNNING || terminal != null) {
                 return;
             }
-            long seq = log.lastSeq() + 1;
-            StreamEvent event = piece.apply(seq);
+            StreamEvent event = piece.apply(log.lastSeq() + 1);
             if (log.fits(event)) {
-                if (counted) {
-                    answer.relayed();
-                }
+                answer.relayed(counted);
                 log.append(event);
                 deliver = followers.offer(event);
             } else {
-                terminal = failure(seq, ErrorCode.TOO_LARGE, "the answer outgrew the replay log's bound");
+                terminal = failure(event.seq(), ErrorCode.TOO_LARGE, "the answer outgrew the replay log's bound");
                 deliver = null;
             }
         }
         if (deliver == null) {
             end();
+        } else if (counted) {
+            lease.tokens(1); // output counts against the caller's allowance as it streams
+            deliver.run();
         } else {
-            if (counted) {
-                lease.tokens(1);
-            }
             deliver.run();
         }
     }

@@ -37,16 +37,31 @@ public class DemoModel implements Upstream {
 
     @Override
     public UpstreamCall open(ChatRequest request, Consumer<UpstreamEvent> events) {
-        List<String> tokens = tokens(reply(request));
+        String tool = toolToCall(request);
+        List<UpstreamEvent> pieces = new ArrayList<>();
         String finish = "stop";
-        if (request.tokenBound() != null && request.tokenBound() < tokens.size()) {
-            tokens = tokens.subList(0, request.tokenBound());
+        if (tool != null) {
+            tokens(DemoToolCall.preface(tool)).forEach(t -> pieces.add(new UpstreamEvent.Text(t)));
+            pieces.addAll(DemoToolCall.fragments(tool, request.lastUserText()));
+            finish = "tool_calls";
+        } else {
+            tokens(reply(request)).forEach(t -> pieces.add(new UpstreamEvent.Text(t)));
+        }
+        if (request.tokenBound() != null && request.tokenBound() < pieces.size()) {
+            pieces.subList(request.tokenBound(), pieces.size()).clear();
             finish = "length";
         }
         int promptTokens = request.messages().stream().mapToInt(m -> tokens(m.content()).size()).sum();
-        Ticker ticker = new Ticker(tokens, finish, promptTokens, events, settings.demoTokenInterval().toMillis());
+        Ticker ticker = new Ticker(pieces, finish, promptTokens, events, settings.demoTokenInterval().toMillis());
         ticker.next();
         return ticker::cancel;
+    }
+
+    /** With tools offered and a user message last, the demo calls the first function; after a tool result, it answers. */
+    private static String toolToCall(ChatRequest request) {
+        boolean userLast = !request.messages().isEmpty()
+                && "user".equals(request.messages().get(request.messages().size() - 1).role());
+        return request.tools() && userLast ? DemoToolCall.firstFunction(request.body().json("tools")) : null;
     }
 
     static String reply(ChatRequest request) {
@@ -88,7 +103,7 @@ public class DemoModel implements Upstream {
     }
 
     private final class Ticker {
-        private final List<String> tokens;
+        private final List<UpstreamEvent> tokens;
         private final String finish;
         private final int promptTokens;
         private final Consumer<UpstreamEvent> events;
@@ -97,7 +112,7 @@ public class DemoModel implements Upstream {
         private TaskQueue.Scheduled pending;
         private boolean cancelled;
 
-        Ticker(List<String> tokens, String finish, int promptTokens, Consumer<UpstreamEvent> events,
+        Ticker(List<UpstreamEvent> tokens, String finish, int promptTokens, Consumer<UpstreamEvent> events,
                long intervalMs) {
             this.tokens = tokens;
             this.finish = finish;
@@ -119,7 +134,7 @@ public class DemoModel implements Upstream {
                 }
             }
             if (position < tokens.size()) {
-                events.accept(new UpstreamEvent.Text(tokens.get(position++)));
+                events.accept(tokens.get(position++));
                 next();
                 return;
             }

@@ -68,7 +68,7 @@ class V1WireIT {
     void everyDeltaOfGeneratedStreamsArrivesOnV1AndNative() throws Exception {
         for (long seed = 1; seed <= SEEDS; seed++) {
             V1Scripts.Generated expected = V1Scripts.generated(seed);
-            HttpResponse<String> response = post("v1/chat/completions", chat("generated: " + seed, true),
+            HttpResponse<String> response = post("v1/chat/completions", chat("v1-generated: " + seed, true),
                     V1Deployment.KEY);
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElseThrow()
@@ -132,7 +132,7 @@ class V1WireIT {
             assertEquals(expected.completionTokens(), usage.getInt("completion_tokens"), "seed " + seed);
 
             Map<Integer, StringBuilder> nativeArguments = new HashMap<>();
-            for (String line : post("ndjson/chat", chat("generated: " + seed, true), V1Deployment.KEY).body()
+            for (String line : post("ndjson/chat", chat("v1-generated: " + seed, true), V1Deployment.KEY).body()
                     .split("\n")) {
                 JsonObject event = OpenAiJavaSdkIT.json(line);
                 if (event.getString("type").equals("tool_call")) {

@@ -18,7 +18,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -377,7 +376,6 @@ class PageIT {
      * TO ENABLE once the backend emits tool_call (issue 10): the same blocks end to end, from the scripted
      * upstream's OpenAI tool-call deltas through the relay. Until then the relay drops the deltas and this fails.
      */
-    @Disabled("to enable once the backend emits tool_call (issue 10); named in the i10-page report")
     @ParameterizedTest
     @EnumSource(Transport.class)
     void toolCallsFromTheUpstreamAreShownEndToEnd(Transport transport) {
