@@ -62,6 +62,13 @@ public enum Script {
     MARKDOWN_XSS,
     /** A sentence, then two parallel tool calls whose argument fragments interleave (OpenAI's wire). */
     TOOL_CALLS,
+    // The /v1 front door (issue 10), played by V1Scripts.
+    /** Two parallel tool calls whose arguments arrive in pieces of 3 characters, interleaved by index. */
+    TOOL_SPLIT,
+    /** The same two calls, call 0 whole before call 1, as OpenAI streams them. */
+    TOOL_SPLIT_SEQUENTIAL,
+    /** A seeded random stream for /v1: {@code "v1-generated: <seed>"} (V1Scripts.generated). */
+    V1_GENERATED,
     /** A stream drawn from the seed the prompt names ({@code generated: <seed> <tag>}): {@link GeneratedStream}. */
     GENERATED;
 
@@ -197,6 +204,15 @@ public enum Script {
     }
 
     void play(Wire wire) throws IOException, InterruptedException {
+        if (this == TOOL_SPLIT || this == TOOL_SPLIT_SEQUENTIAL) {
+            V1Scripts.toolSplit(wire, this == TOOL_SPLIT);
+            return;
+        }
+        if (this == V1_GENERATED) {
+            String prompt = wire.exchange().prompt();
+            V1Scripts.playGenerated(wire, Long.parseLong(prompt.substring(prompt.indexOf(':') + 1).strip()));
+            return;
+        }
         // Only the fault group goes to FaultScripts: the page's scripts and GENERATED follow it in the enum.
         if (ordinal() >= DONE_ONLY.ordinal() && ordinal() <= BROTLI.ordinal()) {
             FaultScripts.play(this, wire);
@@ -439,6 +455,10 @@ public enum Script {
             event(wire, "{\"content\":" + Json.quote(piece) + "}", null);
             wire.pause(10);
         }
+    }
+
+    static void finishWith(Wire wire, String reason) throws IOException {
+        finish(wire, reason);
     }
 
     private static void finish(Wire wire, String reason) throws IOException {

@@ -128,13 +128,22 @@ public final class ScriptedUpstream implements Closeable {
             // The relay sends nothing more on this connection, so a read that ends means it closed the socket.
             threads.execute(() -> watchClose(in, exchange));
             OutputStream out = socket.getOutputStream();
-            (forced != null ? forced : Script.forPrompt(exchange.prompt())).play(new Wire(out, exchange));
+            // A conversation that ends with tool results gets the normal answer: the round trip's second request.
+            Script script = forced != null ? forced
+                    : lastRoleIsTool(exchange.body()) ? Script.NORMAL : Script.forPrompt(exchange.prompt());
+            script.play(new Wire(out, exchange));
             exchange.finished.complete(null);
         } catch (IOException | InterruptedException relayLeft) {
             // The relay closed the connection mid-script: watchClose has recorded when.
         } finally {
             open.decrementAndGet();
         }
+    }
+
+    private static boolean lastRoleIsTool(String body) {
+        var messages = jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject()
+                .getJsonArray("messages");
+        return "tool".equals(messages.getJsonObject(messages.size() - 1).getString("role", null));
     }
 
     private static void watchClose(InputStream in, Exchange exchange) {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoadClient {
 
-    enum Wire { SSE, NDJSON, DIRECT }
+    /** V1: the relay's OpenAI-compatible /v1/chat/completions, read like the upstream's own format. */
+    enum Wire { SSE, NDJSON, V1, DIRECT }
 
     record Plan(Wire wire, int port, int streams, int tokens, int minGapMs, int maxGapMs, boolean stamped,
                 int connectsPerSecond, long timeoutMs) {
@@ -130,9 +131,11 @@ final class LoadClient {
         String path = switch (plan.wire()) {
             case SSE -> "/api/chat";
             case NDJSON -> "/ndjson/chat";
+            case V1 -> "/v1/chat/completions";
             case DIRECT -> "/chat/completions";
         };
-        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]"
+        String body = "{" + (plan.wire() == Wire.V1 ? "\"stream\":true," : "")
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]"
                 + (plan.stamped() ? "" : ",\"max_tokens\":" + plan.tokens()) + "}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -274,9 +277,16 @@ final class LoadClient {
             } else if (plan.wire() == Wire.SSE) {
                 return; // event: and id: lines; the data line says it all
             }
-            if (plan.wire() == Wire.DIRECT) {
+            if (plan.wire() == Wire.DIRECT || plan.wire() == Wire.V1) {
                 if (startsWith("data: [DONE]")) {
+                    if (plan.stamped() && plan.wire() == Wire.V1 && expectedSeq != plan.tokens() + 1) {
+                        failStream("[DONE] after " + (expectedSeq - 1) + " tokens");
+                    }
                     sawDone = true;
+                    return;
+                }
+                if (startsWith("data: {\"error\"")) {
+                    failStream("error " + new String(line, 0, length, StandardCharsets.UTF_8));
                     return;
                 }
                 int text = indexOf(CONTENT_FIELD, from, length);

@@ -19,11 +19,11 @@ import java.io.IOException;
 import java.util.regex.Pattern;
 
 /**
- * Every API request of both transports passes here first: CORS, then the gateway key, then the per-client request
+ * Every API request of every transport (SSE, NDJSON, OpenAI's /v1) passes here first: CORS, then the gateway key, then the per-client request
  * rate; a refusal is a problem body before any stream byte. One filter, so the order is fixed (a servlet container
  * orders annotated filters as it likes), and async-capable, or no stream behind it could start.
  */
-@WebFilter(urlPatterns = {"/api/*", "/ndjson/*"}, asyncSupported = true)
+@WebFilter(urlPatterns = {"/api/*", "/ndjson/*", "/v1/*", "/v1"}, asyncSupported = true)
 public class AdmissionFilter extends HttpFilter {
 
     /** EventSource cannot send headers: a generation's GET streams are open to whoever knows its id. */

@@ -19,7 +19,7 @@ final class CorsPolicy {
 
     static final String ALLOW_METHODS = "GET, POST, DELETE, OPTIONS";
     static final String ALLOW_HEADERS = "Authorization, Content-Type, Last-Event-ID, Accept";
-    static final String EXPOSE_HEADERS = "Retry-After, Location, WWW-Authenticate";
+    static final String EXPOSE_HEADERS = "Retry-After, Location, WWW-Authenticate, X-Generation-Id";
 
     private final List<String> origins;
     private final boolean anyOrigin;
