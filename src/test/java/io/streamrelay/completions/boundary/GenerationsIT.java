@@ -220,7 +220,8 @@ class GenerationsIT {
             // The slow one reads now, right away (the test deployment keeps an ended generation only 3 s): it
             // was cut (no done), and it resumes from its last complete event.
             String received = "HTTP/1.1 " + readAll(slow.getInputStream());
-            assertFalse(received.contains("\"type\":\"done\""), "the slow follower was cut, not served in full");
+            assertFalse(received.contains("\"type\":\"done\""), "the slow follower was cut, not served in full ("
+                    + received.length() + " characters received)");
             String[] lines = dechunk(received.substring(received.indexOf("\r\n\r\n") + 4)).split("\n");
             long lastSeq = -1;
             StringBuilder text = new StringBuilder();
