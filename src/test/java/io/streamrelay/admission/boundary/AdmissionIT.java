@@ -396,7 +396,9 @@ class AdmissionIT {
     private void awaitNoSlotInUse() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         JsonObject metrics = metrics();
-        while (metrics.getInt("streams_in_use") != 0 && System.nanoTime() < deadline) {
+        // The exit gives the slot back, then leaves the running set: wait for both, not only the first.
+        while ((metrics.getInt("streams_in_use") != 0 || metrics.getInt("clients_with_streams") != 0
+                || metrics.getInt("running_generations") != 0) && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(50);
             metrics = metrics();
         }
