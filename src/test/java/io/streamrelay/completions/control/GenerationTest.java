@@ -234,7 +234,8 @@ class GenerationTest {
 
     /** A non-blocking sink that records what it was given, or fails its writes like a departed client. */
     static final class RecordingSink implements TokenSink {
-        final List<StreamEvent> events = new ArrayList<>();
+        // Written by the generation's threads while a test reads it.
+        final List<StreamEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean fail;
         volatile boolean ready = true;
         volatile boolean closed;
