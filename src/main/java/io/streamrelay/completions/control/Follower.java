@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 
@@ -35,6 +36,9 @@ final class Follower {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminalWritten;
     private volatile long lastOfferNanos = System.nanoTime();
+    private final Consumer<RelayEvent> events;
+    private volatile int pings;
+    private volatile RelayEvent.Closing closing = RelayEvent.Closing.CLIENT_GONE;
 
     // Heartbeat state, touched only by the generation's timer (one task at a time).
     private int probesLeft;
@@ -42,6 +46,11 @@ final class Follower {
     private long lastPingNanos;
 
     Follower(TokenSink sink, Executor writers, int capacity, Consumer<Follower> gone) {
+        this(sink, writers, capacity, gone, event -> { });
+    }
+
+    Follower(TokenSink sink, Executor writers, int capacity, Consumer<Follower> gone, Consumer<RelayEvent> events) {
+        this.events = events;
         this.sink = sink;
         this.writers = writers;
         this.capacity = capacity;
@@ -107,6 +116,7 @@ final class Follower {
             }
         }
         offer(new StreamEvent.Ping());
+        pings++;
         signal();
         return lastOfferNanos;
     }
@@ -133,6 +143,7 @@ final class Follower {
 
     /** The client is dropped without a terminal event: it fell too far behind (it can resume). */
     void abandon() {
+        closing = RelayEvent.Closing.TOO_SLOW;
         lost();
     }
 
@@ -152,6 +163,7 @@ final class Follower {
             if (terminalWritten) {
                 if (closed.compareAndSet(false, true)) {
                     sink.close();
+                    events.accept(new RelayEvent.StreamClosed(sink.transport(), RelayEvent.Closing.COMPLETED, pings));
                 }
                 return;
             }
@@ -184,6 +196,7 @@ final class Follower {
                 queue.clear();
             }
             sink.close();
+            events.accept(new RelayEvent.StreamClosed(sink.transport(), closing, pings));
             gone.accept(this);
         }
     }

@@ -4,6 +4,7 @@ import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.scheduling.control.TaskQueue;
@@ -61,6 +62,10 @@ final class Generation implements Consumer<UpstreamEvent> {
     private String finishReason;
     private Usage usage;
     private int relayedPieces;
+    private Consumer<RelayEvent> events = event -> { };
+    private final List<UpstreamEvent.Attempt> attempts = new ArrayList<>(2);
+    private String transport;
+    private volatile long firstTokenNanos;
 
     private final long startedNanos = System.nanoTime();
     private volatile long firstPayloadNanos;
@@ -84,6 +89,11 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     String id() {
         return id;
+    }
+
+    /** Where this generation's and its followers' lifecycle events go (metrics, traces); set before start. */
+    void reportTo(Consumer<RelayEvent> events) {
+        this.events = events;
     }
 
     /**
@@ -129,8 +139,10 @@ final class Generation implements Consumer<UpstreamEvent> {
      */
     Follower follow(TokenSink sink, long after) {
         sink.bind(id);
-        Follower follower = new Follower(sink, writers, followerBuffer, this::unfollow);
+        Follower follower = new Follower(sink, writers, followerBuffer, this::unfollow, events);
+        events.accept(new RelayEvent.StreamOpened(sink.transport(), after >= 0));
         synchronized (lock) {
+            transport = transport == null ? sink.transport() : transport;
             for (StreamEvent event : log) {
                 if (event.seq() > after) {
                     follower.offerReplay(event);
@@ -213,6 +225,12 @@ final class Generation implements Consumer<UpstreamEvent> {
     @Override
     public void accept(UpstreamEvent event) {
         long now = System.nanoTime();
+        if (event instanceof UpstreamEvent.Attempt attempt) {
+            synchronized (lock) {
+                attempts.add(attempt);
+            }
+            return;
+        }
         if (event instanceof UpstreamEvent.Switched switched) {
             // A fallback answers: not progress, but the done event and the status will name its model.
             synchronized (lock) {
@@ -246,6 +264,9 @@ final class Generation implements Consumer<UpstreamEvent> {
     }
 
     private void piece(String text, boolean reasoning) {
+        if (!firstToken) {
+            firstTokenNanos = System.nanoTime();
+        }
         firstToken = true;
         List<Follower> live;
         List<Follower> behind = null;
@@ -365,9 +386,22 @@ final class Generation implements Consumer<UpstreamEvent> {
         }
         told.forEach(Follower::signal);
         onEnd.accept(this);
+        events.accept(ended(last));
         scheduler.schedule(() -> onExpiry.accept(this), replay.retentionMs() * MS);
         if (last instanceof StreamEvent.Failure failure) {
             LOG.fine(() -> "generation " + id + " ended: " + failure.code());
+        }
+    }
+
+    private RelayEvent.GenerationEnded ended(StreamEvent last) {
+        synchronized (lock) {
+            boolean done = last instanceof StreamEvent.Done;
+            return new RelayEvent.GenerationEnded(id, owner.id(), owner.keyed(), transport,
+                    request.model() != null ? request.model() : model, servedModel != null ? servedModel : model,
+                    startedNanos, firstTokenNanos, System.nanoTime(), relayedPieces,
+                    done ? ((StreamEvent.Done) last).usage() : null,
+                    last instanceof StreamEvent.Failure failure ? failure.code() : null,
+                    done ? ((StreamEvent.Done) last).finishReason() : null, List.copyOf(attempts), logBytes);
         }
     }
 

@@ -11,7 +11,9 @@ import io.streamrelay.scheduling.control.RelayThreads;
 import io.streamrelay.upstream.control.Upstream;
 import io.streamrelay.upstream.entity.ChatRequest;
 import jakarta.annotation.PreDestroy;
+import io.streamrelay.completions.entity.RelayEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -44,6 +46,9 @@ public class TokenRelay {
 
     @Inject
     Limits limits;
+
+    @Inject
+    Event<RelayEvent> events;
 
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
@@ -117,6 +122,7 @@ public class TokenRelay {
         try {
             Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
                     threads.writers(), running::remove, store::remove);
+            generation.reportTo(events::fire);
             running.add(generation);
             store.put(generation);
             return generation;

@@ -54,6 +54,9 @@ public enum ErrorCode {
             "over `relay.limit.tokens-per-minute`; `Retry-After` in seconds"),
     SERVER_BUSY(503, true, Phase.REQUEST, "Server busy",
             "the whole server's stream limit; `Retry-After` in seconds"),
+    SERVER_DRAINING(503, true, Phase.REQUEST, "Server draining",
+            "the instance is stopping (SIGTERM, undeploy) and takes no new generation; running streams continue up "
+                    + "to `relay.drain-ms`; `Retry-After` in seconds (another instance can take it at once)"),
 
     // The upstream refused or failed before the first token (after retries and the fallback).
     UPSTREAM_BAD_REQUEST(400, false, Phase.STREAM, "Upstream refused the request", "upstream answered 400"),
