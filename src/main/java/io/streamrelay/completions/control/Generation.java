@@ -65,6 +65,7 @@ final class Generation implements Consumer<UpstreamEvent> {
     private Consumer<RelayEvent> events = event -> { };
     private final List<UpstreamEvent.Attempt> attempts = new ArrayList<>(2);
     private String transport;
+    private final List<Long> departures = new ArrayList<>(0);
     private volatile long firstTokenNanos;
 
     private final long startedNanos = System.nanoTime();
@@ -89,6 +90,13 @@ final class Generation implements Consumer<UpstreamEvent> {
 
     String id() {
         return id;
+    }
+
+    /** What its replay log holds now, in the log's own measure (see {@link #bytes}). */
+    long logBytes() {
+        synchronized (lock) {
+            return logBytes;
+        }
     }
 
     /** Where this generation's and its followers' lifecycle events go (metrics, traces); set before start. */
@@ -164,6 +172,7 @@ final class Generation implements Consumer<UpstreamEvent> {
     private void unfollow(Follower follower) {
         boolean endNow = false;
         synchronized (lock) {
+            departures.add(System.nanoTime());
             if (followers.remove(follower) && followers.isEmpty() && status == Status.RUNNING) {
                 startGrace();
                 endNow = terminal != null;
@@ -401,7 +410,8 @@ final class Generation implements Consumer<UpstreamEvent> {
                     startedNanos, firstTokenNanos, System.nanoTime(), relayedPieces,
                     done ? ((StreamEvent.Done) last).usage() : null,
                     last instanceof StreamEvent.Failure failure ? failure.code() : null,
-                    done ? ((StreamEvent.Done) last).finishReason() : null, List.copyOf(attempts), logBytes);
+                    done ? ((StreamEvent.Done) last).finishReason() : null, List.copyOf(attempts), List.copyOf(departures),
+                    logBytes);
         }
     }
 

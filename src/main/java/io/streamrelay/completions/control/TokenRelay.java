@@ -50,6 +50,9 @@ public class TokenRelay {
     @Inject
     Event<RelayEvent> events;
 
+    @Inject
+    Intake intake;
+
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
 
@@ -117,7 +120,17 @@ public class TokenRelay {
         return store.size();
     }
 
+    /** The replay logs of every stored generation together, in bytes (estimated: JSON length plus overhead). */
+    public long replayLogBytes() {
+        long sum = 0;
+        for (Generation generation : store.all()) {
+            sum += generation.logBytes();
+        }
+        return sum;
+    }
+
     private Generation create(ChatRequest request, Caller caller) {
+        intake.admit();
         Lease lease = limits.admit(caller);
         try {
             Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
@@ -155,9 +168,12 @@ public class TokenRelay {
         return generation;
     }
 
-    /** An undeploy or shutdown ends every stream with a retryable error instead of a silent cut. */
+    /**
+     * An undeploy or shutdown ends every stream with a retryable error instead of a silent cut; a drain calls it
+     * when its time is up.
+     */
     @PreDestroy
-    void shutdown() {
+    public void shutdown() {
         for (Generation generation : Set.copyOf(running)) {
             generation.fail(ErrorCode.SERVER_SHUTDOWN, "the relay is shutting down", true);
         }

@@ -16,12 +16,14 @@ public sealed interface RelayEvent {
     /**
      * A generation's single exit. {@code error} is null when it ended with {@code done}; {@code usage} is what the
      * done event reported (estimated when the upstream gave none), null for an error. {@code attempts} are the
-     * upstream's attempt events in order (empty for the offline model, which makes exactly one).
+     * upstream's attempt events in order (empty for the offline model, which makes exactly one);
+     * {@code departures} when a client left before the end (went away or was cut for being slow).
      */
     record GenerationEnded(String id, String caller, boolean keyed, String transport, String requestModel,
                            String responseModel, long startedNanos, long firstTokenNanos, long endedNanos,
                            int outputPieces, Usage usage, ErrorCode error, String finishReason,
-                           List<UpstreamEvent.Attempt> attempts, long logBytes) implements RelayEvent {
+                           List<UpstreamEvent.Attempt> attempts, List<Long> departures,
+                           long logBytes) implements RelayEvent {
     }
 
     /** A client started following a generation; {@code resumed} when it named where it had stopped. */

@@ -23,6 +23,8 @@ public enum ErrorCode {
     UNAUTHORIZED(401, false, Phase.REQUEST, "Unauthorized",
             "keys are on and the request has no valid `Authorization: Bearer` key (`WWW-Authenticate` says so)"),
     FORBIDDEN(403, false, Phase.REQUEST, "Forbidden", "a request the container refused itself (an encoded slash)"),
+    NOT_ADMIN(403, false, Phase.REQUEST, "Admin key required",
+            "keys are on and the status data (`/api/status/metrics`) was asked for with a key not in `relay.admin-keys`"),
     ORIGIN_NOT_ALLOWED(403, false, Phase.REQUEST, "Origin not allowed",
             "a page on an origin not in `RELAY_CORS_ORIGINS` (preflight or request)"),
     UNKNOWN_GENERATION(404, false, Phase.REQUEST, "Unknown generation",
