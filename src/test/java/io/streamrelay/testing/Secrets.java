@@ -23,6 +23,9 @@ public final class Secrets {
     /** Not key-shaped on purpose: only the relay's exact-match redaction can catch it. */
     public static final String RESILIENCE_FALLBACK_KEY = "fallback-secret-3e8a61d09b7c24f5";
 
+    public static final String OPERATIONS_UPSTREAM_KEY = "sk-operations-6b0e2d94c17a3f58";
+    public static final String OPERATIONS_FALLBACK_KEY = "sk-operations-fallback-e41d7c03a9b25f68";
+
     /** Gateway key ids and their secrets (what clients send); the relay is given only their SHA-256. */
     public static final Map<String, String> GATEWAY = gateway();
 

@@ -38,7 +38,6 @@ final class Follower {
     private volatile long lastOfferNanos = System.nanoTime();
     private final Consumer<RelayEvent> events;
     private volatile int pings;
-    private volatile RelayEvent.Closing closing = RelayEvent.Closing.CLIENT_GONE;
 
     // Heartbeat state, touched only by the generation's timer (one task at a time).
     private int probesLeft;
@@ -143,8 +142,7 @@ final class Follower {
 
     /** The client is dropped without a terminal event: it fell too far behind (it can resume). */
     void abandon() {
-        closing = RelayEvent.Closing.TOO_SLOW;
-        lost();
+        lost(RelayEvent.Closing.TOO_SLOW);
     }
 
     private void drain() {
@@ -191,12 +189,17 @@ final class Follower {
     }
 
     private void lost() {
+        lost(RelayEvent.Closing.CLIENT_GONE);
+    }
+
+    /** The first way a follower is lost is the one it is counted as. */
+    private void lost(RelayEvent.Closing how) {
         if (closed.compareAndSet(false, true)) {
             synchronized (queue) {
                 queue.clear();
             }
             sink.close();
-            events.accept(new RelayEvent.StreamClosed(sink.transport(), closing, pings));
+            events.accept(new RelayEvent.StreamClosed(sink.transport(), how, pings));
             gone.accept(this);
         }
     }
