@@ -109,9 +109,10 @@ class TracesIT {
         assertEquals("upstream_overloaded", attribute(attempts.get(0).getAttributesList(), "error.type").orElseThrow());
         assertEquals("503", attribute(attempts.get(0).getAttributesList(), "http.response.status_code").orElseThrow());
         assertTrue(attribute(attempts.get(2).getAttributesList(), "error.type").isEmpty(), "the fallback answered");
-        assertEquals(List.of("gen_ai.first_token", "streamrelay.retry", "streamrelay.fallback", "streamrelay.end"),
-                events(fallbackRoot).stream().sorted((a, b) -> 0).toList().stream()
-                        .sorted(java.util.Comparator.comparing(name -> order(fallbackRoot, name))).toList());
+        // In the order they happened.
+        assertEquals(List.of("streamrelay.retry", "streamrelay.fallback", "gen_ai.first_token", "streamrelay.end"),
+                events(fallbackRoot).stream().sorted(java.util.Comparator.comparing(name -> order(fallbackRoot, name)))
+                        .toList());
 
         List<Span> leftTrace = trace(left, 2);
         Span leftRoot = root(leftTrace);
@@ -127,7 +128,7 @@ class TracesIT {
         StreamClient client = StreamClient.post(base, transport.path, transport.mediaType, "application/json",
                 body.getBytes(StandardCharsets.UTF_8));
         String start = client.awaitLine(line -> line.contains("\"type\":\"start\""), 20, TimeUnit.SECONDS).text();
-        String id = Json.object(start.substring(start.indexOf('{'))).getString("id");
+        String id = Json.object(start.substring(start.indexOf('{'))).getString("generation");
         if (toTheEnd) {
             client.awaitEnd(30, TimeUnit.SECONDS);
         } else {
