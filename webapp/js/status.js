@@ -82,11 +82,13 @@ function growth(now, then) {
 function draw(svg, series) {
   const max = Math.max(1, ...series.flatMap(s => s.points.map(p => p[1])).filter(Number.isFinite));
   const now = Date.now();
+  // The charts span what has been read so far (at least 20 s), up to the last five minutes.
+  const span = Math.min(HISTORY_MS, Math.max(20000, now - (history[0]?.at ?? now)));
   svg.replaceChildren(...series.map(s => {
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
     line.setAttribute('class', s.cls);
     line.setAttribute('points', s.points.filter(p => Number.isFinite(p[1]))
-      .map(([t, v]) => `${(300 * (1 - (now - t) / HISTORY_MS)).toFixed(1)},${(98 - 94 * v / max).toFixed(1)}`)
+      .map(([t, v]) => `${(300 * (1 - (now - t) / span)).toFixed(1)},${(98 - 94 * v / max).toFixed(1)}`)
       .join(' '));
     return line;
   }));
@@ -139,7 +141,8 @@ function render() {
     return item;
   }));
   document.getElementById('updated').textContent =
-    `Updated ${new Date(last.at).toLocaleTimeString()}; ${history.length} readings, every ${POLL_MS / 1000} s.`;
+    `Updated ${new Date(last.at).toLocaleTimeString()}; the charts show the last `
+    + `${Math.round(Math.min(HISTORY_MS, Math.max(20000, last.at - history[0].at)) / 1000)} s, read every ${POLL_MS / 1000} s.`;
 }
 
 async function poll() {
