@@ -67,7 +67,7 @@ class MetricsIT {
                 Map.entry("relay.heartbeat-ms", "300"),
                 Map.entry("relay.heartbeat-probes", "0"),
                 Map.entry("relay.generations.grace-ms", String.valueOf(GRACE_MS)),
-                Map.entry("relay.stream.buffer-events", "64"),
+                Map.entry("relay.stream.buffer-events", "16"),
                 Map.entry("relay.generations.max-bytes", String.valueOf(64L * 1024 * 1024)),
                 Map.entry("relay.limit.streams-per-client", "2")));
     }
