@@ -131,7 +131,9 @@ class MetricsIT {
         assertEquals(1, metrics.sum("streamrelay_followers_cut_slow_total"));
         long pings = received.stream().mapToLong(c -> transportOf(c).pings(c.lines())).sum();
         assertTrue(pings >= 1, "the quiet stream got a heartbeat");
-        assertEquals(pings, metrics.sum("streamrelay_heartbeats_total"), "every ping sent was received");
+        // A ping can be queued for a client in the moment it leaves (6, 7 and 12 leave), so the count is bounded.
+        double heartbeats = metrics.sum("streamrelay_heartbeats_total");
+        assertTrue(heartbeats >= pings && heartbeats <= pings + 3, "pings sent " + heartbeats + ", received " + pings);
         assertEquals(0, metrics.sum("streamrelay_streams_open"), "every stream closed");
         assertEquals(0, metrics.sum("streamrelay_generations_running"));
         assertTrue(metrics.sum("streamrelay_replay_log_bytes") > 0, "ended generations are retained");
