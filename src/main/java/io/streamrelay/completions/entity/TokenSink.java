@@ -29,4 +29,9 @@ public interface TokenSink {
 
     /** Called when the container learns the client is gone without a write telling us. */
     void onGone(Runnable hook);
+
+    /** The transport's name in metrics and traces: {@code sse} or {@code ndjson}. */
+    default String transport() {
+        return "other";
+    }
 }
