@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * What the relay tells observers (CDI events) about its streams: a few per generation and per client connection,
  * never per token, so that whoever records them (metrics, traces) costs nothing on the token path. Times are
- * {@link System#nanoTime()} readings; 0 means "never happened".
+ * {@link System#nanoTime()} readings; 0 means "never happened". A {@code transport} is the client sink's
+ * {@link TokenSink#transport()}: the endpoint family it came through; a generation's is its first client's (null
+ * when no client ever followed it).
  */
 public sealed interface RelayEvent {
 

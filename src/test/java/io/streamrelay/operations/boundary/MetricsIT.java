@@ -241,11 +241,13 @@ class MetricsIT {
         try (Socket slow = new Socket()) {
             slow.setReceiveBufferSize(4096);
             slow.connect(new InetSocketAddress(base.getHost(), base.getPort()));
-            String prompt = java.net.URLEncoder.encode(Script.FLOOD.prompt(UUID.randomUUID().toString()),
-                    StandardCharsets.UTF_8);
+            String prompt = Script.FLOOD.prompt(UUID.randomUUID().toString());
             // NDJSON: its writes never block, so a full socket shows as a growing queue (SSE's are buffered).
-            slow.getOutputStream().write(("GET /ndjson/chat?prompt=" + prompt + " HTTP/1.1\r\nHost: x\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().write(("GET /ndjson/chat?prompt=" + java.net.URLEncoder.encode(prompt,
+                    StandardCharsets.UTF_8) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // The flood waits for its cue; the chat endpoint attached this follower before the upstream started.
+            upstream.exchangeFor(prompt, 10, TimeUnit.SECONDS).cue.complete(null);
             awaitIdle();
         }
     }
