@@ -46,7 +46,9 @@ public final class Deployments {
         config.append("\n# test defaults\n")
                 .append("relay.limit.requests-per-minute=0\n")
                 .append("relay.limit.streams-per-client=0\n")
-                .append("relay.limit.streams-total=0\n");
+                .append("relay.limit.streams-total=0\n")
+                // An undeploy drains for relay.drain-ms while generations run; tests end with some running.
+                .append("relay.drain-ms=0\n");
         config.append("\n# test settings\n");
         settings.forEach((key, value) -> config.append(key).append('=').append(value).append('\n'));
         archive.delete(CONFIG);

@@ -30,6 +30,9 @@ public final class Secrets {
     public static final String FAULTS_FALLBACK_PASSWORD = "pw-faults-fallback-0d5b8e2a71c4";
     public static final String FAULTS_FALLBACK_QUERY_KEY = "qk-faults-fallback-93c7a1f06e2b";
 
+    public static final String OPERATIONS_UPSTREAM_KEY = "sk-operations-6b0e2d94c17a3f58";
+    public static final String OPERATIONS_FALLBACK_KEY = "sk-operations-fallback-e41d7c03a9b25f68";
+
     /** Gateway key ids and their secrets (what clients send); the relay is given only their SHA-256. */
     public static final Map<String, String> GATEWAY = gateway();
 
@@ -80,7 +83,8 @@ public final class Secrets {
     public static List<String> all() {
         return Stream.concat(Stream.of(RELAY_UPSTREAM_KEY, GENERATIONS_UPSTREAM_KEY, PAGE_UPSTREAM_KEY,
                 ADMISSION_UPSTREAM_KEY, RESILIENCE_UPSTREAM_KEY, RESILIENCE_FALLBACK_KEY, FAULTS_PRIMARY_PASSWORD,
-                FAULTS_PRIMARY_QUERY_KEY, FAULTS_FALLBACK_PASSWORD, FAULTS_FALLBACK_QUERY_KEY),
+                FAULTS_PRIMARY_QUERY_KEY, FAULTS_FALLBACK_PASSWORD, FAULTS_FALLBACK_QUERY_KEY, OPERATIONS_UPSTREAM_KEY,
+                OPERATIONS_FALLBACK_KEY),
                 GATEWAY.values().stream()).toList();
     }
 }

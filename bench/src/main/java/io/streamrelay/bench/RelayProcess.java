@@ -29,7 +29,8 @@ final class RelayProcess implements Closeable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", micro.toString(), "--deploy", war.toString(), "--contextroot", "/",
+        command.addAll(List.of("-jar", micro.toString(), "--rootdir", log.toAbsolutePath().getParent()
+                        .resolve("payara-micro-root").toString(), "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--disablephonehome", "--nocluster",
                 "--prebootcommandfile", preboot.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

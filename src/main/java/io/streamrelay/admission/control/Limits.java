@@ -4,6 +4,8 @@ import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.problems.entity.ProblemException;
+import io.streamrelay.admission.entity.LimitRefused;
+import jakarta.enterprise.event.Event;
 import io.streamrelay.scheduling.control.RelayThreads;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +28,9 @@ public class Limits {
 
     /** What a client is told to wait when it or the server has no stream slot free: streams end within seconds. */
     public static final int STREAMS_RETRY_AFTER_SECONDS = 5;
+
+    @Inject
+    Event<LimitRefused> refusals;
 
     @Inject
     AdmissionSettings settings;
@@ -124,7 +129,10 @@ public class Limits {
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
-    private static ProblemException limited(ErrorCode code, String detail, long retryAfter) {
+    private ProblemException limited(ErrorCode code, String detail, long retryAfter) {
+        if (refusals != null) { // null only in unit tests that build Limits by hand
+            refusals.fire(new LimitRefused(code));
+        }
         return new ProblemException(code, detail)
                 .withHeader("Retry-After", String.valueOf(retryAfter));
     }

@@ -56,6 +56,11 @@ public final class NdjsonTokenSink implements TokenSink, WriteListener, AsyncLis
     }
 
     @Override
+    public String transport() {
+        return "ndjson";
+    }
+
+    @Override
     public boolean blocking() {
         return false;
     }

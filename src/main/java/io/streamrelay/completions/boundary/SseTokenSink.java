@@ -44,6 +44,11 @@ public final class SseTokenSink implements TokenSink {
     }
 
     @Override
+    public String transport() {
+        return "sse";
+    }
+
+    @Override
     public boolean blocking() {
         return true;
     }

@@ -1,16 +1,21 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.admission.entity.Caller;
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.upstream.entity.UpstreamEvent;
 import io.streamrelay.upstream.entity.Usage;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
  * The generation's ear on the upstream: passes the pieces of the answer on, and remembers what else the upstream
  * said (finish reason, usage, the model that served it, when it last sent a payload), from which the ending is
- * decided. Upstream threads call it; the timer reads the progress.
+ * decided, and what observers are told at the end (when the first piece came, the upstream's attempts). Upstream
+ * threads call it; the timer reads the progress.
  */
 final class Answer implements Consumer<UpstreamEvent> {
 
@@ -27,6 +32,8 @@ final class Answer implements Consumer<UpstreamEvent> {
     private volatile boolean firstToken;
     private volatile boolean anyPayload;
     private volatile long lastPayloadNanos;
+    private volatile long firstTokenNanos;
+    private final List<UpstreamEvent.Attempt> attempts = new ArrayList<>(2);
     private String announcedModel;
     private String servedModel;
     private String finishReason;
@@ -43,6 +50,10 @@ final class Answer implements Consumer<UpstreamEvent> {
 
     @Override
     public void accept(UpstreamEvent event) {
+        if (event instanceof UpstreamEvent.Attempt attempt) {
+            attempted(attempt); // the upstream's bookkeeping, not a payload: no progress for the deadlines
+            return;
+        }
         if (event instanceof UpstreamEvent.End || event instanceof UpstreamEvent.Failure) {
             relay.finish(seq -> ending(seq, event));
             return;
@@ -59,7 +70,10 @@ final class Answer implements Consumer<UpstreamEvent> {
             relay.piece(piece, false);
         } else {
             // A tool call or a refusal is the answer starting, for the deadlines as for the retries.
-            firstToken = true;
+            if (!firstToken) {
+                firstTokenNanos = System.nanoTime();
+                firstToken = true;
+            }
             relay.piece(piece, true);
         }
     }
@@ -91,6 +105,10 @@ final class Answer implements Consumer<UpstreamEvent> {
         }
     }
 
+    private synchronized void attempted(UpstreamEvent.Attempt attempt) {
+        attempts.add(attempt);
+    }
+
     /** A piece went out to the followers; only output ({@code counted}) counts as relayed. */
     synchronized void relayed(boolean counted) {
         if (counted) {
@@ -119,5 +137,19 @@ final class Answer implements Consumer<UpstreamEvent> {
 
     synchronized Usage usage() {
         return usage;
+    }
+
+    /**
+     * The generation's record for observers (metrics, traces), its upstream side from here and its clients' side
+     * from {@code followers}; called once, at the end, with the generation's lock held (it guards the followers).
+     */
+    synchronized RelayEvent.GenerationEnded ended(String id, Caller owner, String requestModel, StreamEvent last,
+                                                  Followers followers, long logBytes) {
+        StreamEvent.Done done = last instanceof StreamEvent.Done d ? d : null;
+        return new RelayEvent.GenerationEnded(id, owner.id(), owner.keyed(), followers.transport(),
+                requestModel != null ? requestModel : announcedModel, model(), startedNanos, firstTokenNanos,
+                System.nanoTime(), relayed, done != null ? done.usage() : null,
+                last instanceof StreamEvent.Failure failure ? failure.code() : null,
+                done != null ? done.finishReason() : null, List.copyOf(attempts), followers.departures(), logBytes);
     }
 }

@@ -43,6 +43,16 @@ final class Endings {
                 failure.retryAfterMs());
     }
 
+    /** A failure of the relay's own making, retryable as its code says. */
+    static StreamEvent.Failure failure(long seq, ErrorCode code, String message) {
+        return new StreamEvent.Failure(seq, code, message, code.retryable());
+    }
+
+    /** The answer outgrew the replay log's bounds ({@link ReplayLog#fits}). */
+    static StreamEvent.Failure ofOverflow(long seq) {
+        return failure(seq, ErrorCode.TOO_LARGE, "the answer outgrew the replay log's bound");
+    }
+
     /** A deadline of {@link Deadlines} passed; {@code relayed} pieces of the answer went out before. */
     static StreamEvent.Failure ofDeadline(long seq, Deadlines.Fired fired, int relayed) {
         return switch (fired) {

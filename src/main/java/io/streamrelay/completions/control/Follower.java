@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 
@@ -30,17 +31,21 @@ final class Follower {
     private final Executor writers;
     private final int capacity;
     private final Consumer<Follower> gone;
+    private final Consumer<RelayEvent> events;
     private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>();
     private final AtomicInteger pendingSignals = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminalWritten;
     private volatile long lastOfferNanos = System.nanoTime();
+    private volatile int pings;
 
     /** Touched only by the generation's ticker (one task at a time). */
     private Pulse pulse = Pulse.QUIET;
 
-    Follower(TokenSink sink, Executor writers, int capacity, Consumer<Follower> gone) {
+    /** {@code events} hears how this client's stream ends ({@link RelayEvent.StreamClosed}), once. */
+    Follower(TokenSink sink, Executor writers, int capacity, Consumer<Follower> gone, Consumer<RelayEvent> events) {
         this.sink = sink;
+        this.events = events;
         this.writers = writers;
         this.capacity = capacity;
         this.gone = gone;
@@ -97,7 +102,12 @@ final class Follower {
             queue.add(new StreamEvent.Ping());
         }
         lastOfferNanos = now;
+        pings++; // only the ticker pings, one task at a time
         signal();
+    }
+
+    String transport() {
+        return sink.transport();
     }
 
     boolean closed() {
@@ -122,7 +132,12 @@ final class Follower {
 
     /** The client is dropped without a terminal event: it fell too far behind (it can resume). */
     void abandon() {
-        lost();
+        lost(RelayEvent.Closing.TOO_SLOW);
+    }
+
+    /** Nothing is left to send (the client's cursor is at the terminal event): the stream just closes. */
+    void finished() {
+        lost(RelayEvent.Closing.COMPLETED);
     }
 
     private void drain() {
@@ -141,6 +156,7 @@ final class Follower {
             if (terminalWritten) {
                 if (closed.compareAndSet(false, true)) {
                     sink.close();
+                    events.accept(new RelayEvent.StreamClosed(sink.transport(), RelayEvent.Closing.COMPLETED, pings));
                 }
                 return;
             }
@@ -168,11 +184,17 @@ final class Follower {
     }
 
     private void lost() {
+        lost(RelayEvent.Closing.CLIENT_GONE);
+    }
+
+    /** The first way a client is lost is the one it is counted as: the close flag decides once. */
+    private void lost(RelayEvent.Closing how) {
         if (closed.compareAndSet(false, true)) {
             synchronized (queue) {
                 queue.clear();
             }
             sink.close();
+            events.accept(new RelayEvent.StreamClosed(sink.transport(), how, pings));
             gone.accept(this);
         }
     }

@@ -2,6 +2,7 @@ package io.streamrelay.completions.control;
 
 import io.streamrelay.scheduling.control.TaskQueue;
 
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * The clients following a running generation, and the grace period ({@code relay.generations.grace-ms}) that runs
  * while nobody does: the upstream keeps going that long for a client that reconnects. Not thread-safe: the
- * generation guards it with its lock; the grace task calls back without the lock and must check again.
+ * generation guards it with its lock; the grace task calls back without the lock and must check again. It also
+ * keeps what observers learn about the clients: each stream opened, the first transport, when clients left early.
  */
 final class Followers {
 
@@ -26,6 +28,9 @@ final class Followers {
     private final int buffer;
     private final List<Follower> live = new ArrayList<>();
     private TaskQueue.Scheduled grace;
+    private Consumer<RelayEvent> events = event -> { };
+    private String transport;
+    private final List<Long> departures = new ArrayList<>(0);
 
     /**
      * @param writers where blocking sinks are drained
@@ -39,9 +44,18 @@ final class Followers {
         this.buffer = buffer;
     }
 
-    /** A follower writing to {@code sink}, not yet in the set; {@code gone} hears when its client left. */
-    Follower create(TokenSink sink, Consumer<Follower> gone) {
-        return new Follower(sink, writers, buffer, gone);
+    /** Where the clients' stream events go (metrics, traces); set before the first follower. */
+    void reportTo(Consumer<RelayEvent> observer) {
+        events = observer;
+    }
+
+    /**
+     * A follower writing to {@code sink}, not yet in the set; {@code gone} hears when its client left. Safe without
+     * the lock: it only reports the stream opened.
+     */
+    Follower create(TokenSink sink, boolean resumed, Consumer<Follower> gone) {
+        events.accept(new RelayEvent.StreamOpened(sink.transport(), resumed));
+        return new Follower(sink, writers, buffer, gone, events);
     }
 
     /**
@@ -65,12 +79,29 @@ final class Followers {
     /** Adds a follower; a running grace period stops. */
     void add(Follower follower) {
         live.add(follower);
+        if (transport == null) {
+            transport = follower.transport();
+        }
         stopGrace();
     }
 
     /** Removes a follower; true when it was the last one (the caller then starts the grace period). */
     boolean remove(Follower follower) {
-        return live.remove(follower) && live.isEmpty();
+        if (!live.remove(follower)) {
+            return false;
+        }
+        departures.add(System.nanoTime());
+        return live.isEmpty();
+    }
+
+    /** The transport of the first client that followed; null when none did. */
+    String transport() {
+        return transport;
+    }
+
+    /** When clients left before the end ({@link System#nanoTime()} readings), in order. */
+    List<Long> departures() {
+        return List.copyOf(departures);
     }
 
     boolean isEmpty() {
@@ -87,6 +118,13 @@ final class Followers {
         live.clear();
         stopGrace();
         return all;
+    }
+
+    /** A generation nobody follows yet waits the grace period for its first follower (none when it is 0). */
+    void awaitFirst() {
+        if (live.isEmpty() && graceMs > 0) {
+            startGrace();
+        }
     }
 
     /**

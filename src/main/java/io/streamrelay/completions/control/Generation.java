@@ -3,10 +3,10 @@ package io.streamrelay.completions.control;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.problems.entity.ErrorCode;
-import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.scheduling.control.TaskQueue;
 import io.streamrelay.upstream.control.Upstream;
 import io.streamrelay.upstream.entity.ChatRequest;
@@ -45,6 +45,7 @@ final class Generation implements Answer.Relay {
     private final Followers followers;
     private Status status = Status.RUNNING;
     private StreamEvent terminal;
+    private Consumer<RelayEvent> events = event -> { };
 
     /** {@code onEnd} hears once, after the exit, when the generation ended (the store then keeps it a while). */
     Generation(String id, ChatRequest request, Caller owner, Lease lease, RelaySettings settings,
@@ -64,10 +65,19 @@ final class Generation implements Answer.Relay {
     String id() {
         return id;
     }
-    /**
-     * With gateway keys, a generation is visible only to the key that created it; a caller without a key (open
-     * relay, or following by id alone) is not held to an owner: the id is the capability.
-     */
+
+    /** Where it and its followers report their lifecycle (metrics, traces): a few events each, none per token. */
+    void reportTo(Consumer<RelayEvent> observer) {
+        events = observer;
+        followers.reportTo(observer);
+    }
+
+    /** What its replay log holds now, in the log's estimate of bytes. */
+    long logBytes() {
+        return log.bytes();
+    }
+
+    /** With gateway keys, only the key that created it sees it; without a key (open relay) the id is the capability. */
     boolean visibleTo(Caller caller) {
         return !caller.keyed() || caller.equals(owner);
     }
@@ -86,9 +96,7 @@ final class Generation implements Answer.Relay {
             log.append(start);
             deliver = followers.offer(start);
             ticker.start();
-            if (followers.isEmpty() && followers.graceMs() > 0) {
-                followers.startGrace();
-            }
+            followers.awaitFirst();
         }
         deliver.run();
         Upstream.UpstreamCall started = upstream.open(request, answer);
@@ -98,23 +106,15 @@ final class Generation implements Answer.Relay {
     }
 
     /**
-     * Follows from a client's cursor: every event after {@code after}, then every live one. The sink is opened
-     * only after the checks, outside the lock (opening commits the response); an end racing in between still
-     * ends that stream at once, with the events it missed.
-     *
-     * @return null when there is nothing to follow: the generation ended and {@code after} is at or past its
-     *         terminal event (the transport answers 204 and opens no stream)
-     * @throws ProblemException {@code beyondEnd} (400) when {@code after} is past the latest event of a running
-     *         generation: a cursor it never handed out
+     * Follows from a client's cursor: every event after {@code after}, then every live one; null when there is
+     * nothing to follow (the transport answers 204), a {@code beyondEnd} problem for a cursor it never handed out
+     * ({@link ReplayLog#followable}). The sink is opened only after the checks, outside the lock (opening commits
+     * the response); an end racing in between still ends that stream at once, with the events it missed.
      */
     Follower follow(long after, ErrorCode beyondEnd, TokenRelay.SinkOpener opener) throws IOException {
         synchronized (lock) {
-            long last = log.lastSeq();
-            if (after >= last && status != Status.RUNNING) {
+            if (!log.followable(after, status == Status.RUNNING, beyondEnd)) {
                 return null;
-            }
-            if (after > last) {
-                throw new ProblemException(beyondEnd, "the cursor " + after + " is past the latest event " + last);
             }
         }
         return follow(opener.open(), after);
@@ -123,7 +123,7 @@ final class Generation implements Answer.Relay {
     /** Adds a follower that receives every event after {@code after} (-1: all), then every live one. */
     Follower follow(TokenSink sink, long after) {
         sink.bind(id);
-        Follower follower = followers.create(sink, this::unfollow);
+        Follower follower = followers.create(sink, after >= 0, this::unfollow);
         boolean pastTheEnd;
         synchronized (lock) {
             List<StreamEvent> missed = log.after(after);
@@ -135,7 +135,7 @@ final class Generation implements Answer.Relay {
         }
         if (pastTheEnd) {
             // Nothing will ever come: the stream closes now instead of waiting (and, unwatched, never pinging).
-            follower.abandon();
+            follower.finished();
         }
         follower.signal();
         return follower;
@@ -144,12 +144,13 @@ final class Generation implements Answer.Relay {
     /** A follower left (its client disconnected, or fell too far behind and was dropped). */
     private void unfollow(Follower follower) {
         finish(seq -> followers.remove(follower) && status == Status.RUNNING && !followers.startGrace()
-                ? failure(seq, ErrorCode.CANCELLED, "no client is following the generation") : null);
+                ? Endings.failure(seq, ErrorCode.CANCELLED, "no client is following the generation") : null);
     }
 
     private void graceOver() {
         finish(seq -> followers.isEmpty()
-                ? failure(seq, ErrorCode.CANCELLED, "no client came back within " + followers.graceMs() + " ms") : null);
+                ? Endings.failure(seq, ErrorCode.CANCELLED, "no client came back within " + followers.graceMs() + " ms")
+                : null);
     }
 
     private void expire(Deadlines.Fired fired) {
@@ -170,8 +171,7 @@ final class Generation implements Answer.Relay {
     GenerationView view() {
         synchronized (lock) {
             Usage known = terminal instanceof StreamEvent.Done done ? done.usage() : answer.usage();
-            return new GenerationView(id, status.name().toLowerCase(), answer.model(), log.text(), known,
-                    log.toolCalls(), log.refusal());
+            return log.view(id, status.name().toLowerCase(), answer.model(), known);
         }
     }
 
@@ -189,7 +189,7 @@ final class Generation implements Answer.Relay {
                 log.append(event);
                 deliver = followers.offer(event);
             } else {
-                terminal = failure(event.seq(), ErrorCode.TOO_LARGE, "the answer outgrew the replay log's bound");
+                terminal = Endings.ofOverflow(event.seq());
                 deliver = null;
             }
         }
@@ -218,10 +218,6 @@ final class Generation implements Answer.Relay {
         end();
     }
 
-    private static StreamEvent.Failure failure(long seq, ErrorCode code, String message) {
-        return new StreamEvent.Failure(seq, code, message, code.retryable());
-    }
-
     /**
      * The single exit: the first caller wins, logs the terminal event and hands it to every follower, and releases
      * what the generation holds. The log stays for the retention time, for clients that reconnect late.
@@ -229,6 +225,7 @@ final class Generation implements Answer.Relay {
     private void end() {
         Runnable deliver;
         StreamEvent last;
+        RelayEvent ended;
         synchronized (lock) {
             if (status != Status.RUNNING || terminal == null) {
                 return;
@@ -238,11 +235,13 @@ final class Generation implements Answer.Relay {
                     && failure.code() == ErrorCode.CANCELLED ? Status.CANCELLED : Status.ERROR;
             log.append(last);
             deliver = followers.offer(last);
+            ended = answer.ended(id, owner, request.model(), last, followers, log.bytes());
             followers.takeAll();
         }
         exit.leave();
         deliver.run();
         onEnd.accept(this);
+        events.accept(ended);
         if (last instanceof StreamEvent.Failure failure) {
             LOG.fine(() -> "generation " + id + " ended: " + failure.code());
         }

@@ -14,4 +14,7 @@ interface GenerationStore {
     void remove(Generation generation);
 
     int size();
+
+    /** Every stored generation, live and retained; weakly consistent while generations come and go. */
+    Iterable<Generation> all();
 }

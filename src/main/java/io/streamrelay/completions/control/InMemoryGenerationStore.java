@@ -27,6 +27,11 @@ class InMemoryGenerationStore implements GenerationStore {
     }
 
     @Override
+    public Iterable<Generation> all() {
+        return generations.values();
+    }
+
+    @Override
     public int size() {
         return generations.size();
     }

@@ -1,8 +1,10 @@
 package io.streamrelay.completions.control;
 
-import io.streamrelay.completions.entity.StreamEvent;
-
 import io.streamrelay.completions.entity.GenerationView;
+import io.streamrelay.completions.entity.StreamEvent;
+import io.streamrelay.problems.entity.ErrorCode;
+import io.streamrelay.problems.entity.ProblemException;
+import io.streamrelay.upstream.entity.Usage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.TreeMap;
 /**
  * A generation's events in order, for followers that join late or reconnect, bounded by a number of events and an
  * estimate of their heap bytes ({@code relay.generations.max-events}, {@code relay.generations.max-bytes}). Not
- * thread-safe: the generation guards it with its lock.
+ * thread-safe: the generation guards it with its lock; only {@link #bytes()} may be read without (a gauge).
  */
 final class ReplayLog {
 
@@ -22,7 +24,7 @@ final class ReplayLog {
     private final int maxEvents;
     private final long maxBytes;
     private final List<StreamEvent> events = new ArrayList<>();
-    private long bytes;
+    private volatile long bytes;
 
     ReplayLog(int maxEvents, long maxBytes) {
         this.maxEvents = maxEvents;
@@ -42,6 +44,29 @@ final class ReplayLog {
     /** The seq of the latest event, -1 before the start event. */
     long lastSeq() {
         return events.isEmpty() ? -1 : events.get(events.size() - 1).seq();
+    }
+
+    /**
+     * Whether a client's cursor has anything to follow: false when the generation ended and {@code after} is at or
+     * past its terminal event.
+     *
+     * @throws ProblemException {@code beyondEnd} (400) when {@code after} is past the latest event of a running
+     *         generation: a cursor it never handed out
+     */
+    boolean followable(long after, boolean running, ErrorCode beyondEnd) {
+        long last = lastSeq();
+        if (after >= last && !running) {
+            return false;
+        }
+        if (after > last) {
+            throw new ProblemException(beyondEnd, "the cursor " + after + " is past the latest event " + last);
+        }
+        return true;
+    }
+
+    /** The generation as the status endpoint shows it, the answer so far assembled from the log. */
+    GenerationView view(String id, String status, String model, Usage usage) {
+        return new GenerationView(id, status, model, text(), usage, toolCalls(), refusal());
     }
 
     /** Every event with a seq greater than {@code seq}, in order. */

@@ -5,6 +5,7 @@ import io.streamrelay.admission.control.Limits;
 import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
+import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.scheduling.control.RelayThreads;
@@ -12,6 +13,7 @@ import io.streamrelay.upstream.control.Upstream;
 import io.streamrelay.upstream.entity.ChatRequest;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -45,12 +47,19 @@ public class TokenRelay {
     @Inject
     Limits limits;
 
+    /** Observers (metrics, traces) hear a few events per generation and per client stream, none per token. */
+    @Inject
+    Event<RelayEvent> events;
+
+    @Inject
+    Intake intake;
+
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
 
     /**
      * The chat endpoints: a new generation with this client as its first follower. Refused (429, 503) when the
-     * caller or the server has no stream slot left.
+     * caller or the server has no stream slot left, or the instance is draining ({@link Intake}).
      */
     public void chat(ChatRequest request, Caller caller, SinkOpener opener) throws IOException {
         Generation generation = create(request, caller);
@@ -111,11 +120,23 @@ public class TokenRelay {
         return store.size();
     }
 
+    /** The replay logs of every stored generation together, in bytes (estimated: text length plus overhead). */
+    public long replayLogBytes() {
+        long sum = 0;
+        for (Generation generation : store.all()) {
+            sum += generation.logBytes();
+        }
+        return sum;
+    }
+
+    /** Every endpoint that starts a generation comes here: the intake and the limits refuse before any stream. */
     private Generation create(ChatRequest request, Caller caller) {
+        intake.admit();
         Lease lease = limits.admit(caller);
         try {
             Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
                     threads.writers(), this::ended);
+            generation.reportTo(events::fire);
             running.add(generation);
             store.put(generation);
             return generation;
@@ -154,9 +175,12 @@ public class TokenRelay {
         return generation;
     }
 
-    /** An undeploy or shutdown ends every stream with a retryable error instead of a silent cut. */
+    /**
+     * An undeploy or shutdown ends every stream with a retryable error instead of a silent cut; a drain calls it
+     * when its time is up.
+     */
     @PreDestroy
-    void shutdown() {
+    public void shutdown() {
         for (Generation generation : Set.copyOf(running)) {
             generation.fail(ErrorCode.SERVER_SHUTDOWN, "the relay is shutting down", true);
         }

@@ -29,4 +29,13 @@ public interface TokenSink {
 
     /** Called when the container learns the client is gone without a write telling us. */
     void onGone(Runnable hook);
+
+    /**
+     * The endpoint family's name in metrics and traces (their {@code transport} tag, {@link RelayEvent}'s
+     * {@code transport}): {@code sse} and {@code ndjson} for this API's sinks; another front door's sink names
+     * itself (the OpenAI-compatible {@code /v1} one, say {@code openai}); {@code other} when a sink does not say.
+     */
+    default String transport() {
+        return "other";
+    }
 }

@@ -29,6 +29,8 @@ public enum ErrorCode {
     UNAUTHORIZED(401, false, Phase.REQUEST, "Unauthorized",
             "keys are on and the request has no valid `Authorization: Bearer` key (`WWW-Authenticate` says so)"),
     FORBIDDEN(403, false, Phase.REQUEST, "Forbidden", "a request the container refused itself (an encoded slash)"),
+    NOT_ADMIN(403, false, Phase.REQUEST, "Admin key required",
+            "keys are on and the status data (`/api/status/metrics`) was asked for with a key not in `relay.admin-keys`"),
     ORIGIN_NOT_ALLOWED(403, false, Phase.REQUEST, "Origin not allowed",
             "a page on an origin not in `RELAY_CORS_ORIGINS` (preflight or request)"),
     UNKNOWN_GENERATION(404, false, Phase.REQUEST, "Unknown generation",
@@ -64,6 +66,9 @@ public enum ErrorCode {
             "over `relay.limit.tokens-per-minute`; `Retry-After` in seconds"),
     SERVER_BUSY(503, true, Phase.REQUEST, "Server busy",
             "the whole server's stream limit; `Retry-After` in seconds"),
+    SERVER_DRAINING(503, true, Phase.REQUEST, "Server draining",
+            "the instance is stopping (SIGTERM, undeploy) and takes no new generation; running streams continue up "
+                    + "to `relay.drain-ms`; `Retry-After` in seconds (another instance can take it at once)"),
 
     // The upstream refused or failed before the first token (after retries and the fallback).
     UPSTREAM_BAD_REQUEST(400, false, Phase.STREAM, "Upstream refused the request", "upstream answered 400"),

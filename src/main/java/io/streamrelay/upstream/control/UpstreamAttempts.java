@@ -80,6 +80,7 @@ final class UpstreamAttempts {
             triesHere++;
             triesInAll++;
         }
+        events.accept(new UpstreamEvent.Attempt(triesInAll, attempt.endpoint.name(), System.nanoTime(), null, 0));
         Upstream.UpstreamCall call;
         try {
             call = client.send(attempt.endpoint, request, attempt);
@@ -101,6 +102,8 @@ final class UpstreamAttempts {
 
     /** A failure before any token: retry here, fall over, or give up with this failure. */
     private void failedBeforeOutput(UpstreamEvent.Failure failure) {
+        events.accept(new UpstreamEvent.Attempt(triesInAll, endpoints.get(endpoint).name(), System.nanoTime(),
+                failure.code(), failure.status()));
         long elapsedMs = (System.nanoTime() - startedNanos) / MS;
         long waitMs = jitteredBackoff();
         boolean retryHere;

@@ -60,6 +60,14 @@ public sealed interface UpstreamEvent {
         }
     }
 
+    /**
+     * An attempt at the upstream began ({@code failure} null) or failed before any token ({@code failure} set; a
+     * retry, the fallback or the terminal failure follows). {@code number} counts attempts across endpoints from
+     * 1; {@code endpoint} is {@code primary} or {@code fallback}; {@code nanos} a {@link System#nanoTime()} reading.
+     */
+    record Attempt(int number, String endpoint, long nanos, ErrorCode failure, int status) implements UpstreamEvent {
+    }
+
     /** Another upstream took over before any token: the model named from here on answers. */
     record Switched(String model) implements UpstreamEvent {
     }

@@ -29,8 +29,8 @@ class FollowersTest {
     @Test
     void theLastOneLeavingIsToldAndTheGraceRunsOut() throws Exception {
         Followers followers = new Followers(100, timers, graceOver::countDown, Runnable::run, 8);
-        Follower a = followers.create(new GenerationTest.RecordingSink(), f -> { });
-        Follower b = followers.create(new GenerationTest.RecordingSink(), f -> { });
+        Follower a = followers.create(new GenerationTest.RecordingSink(), false, f -> { });
+        Follower b = followers.create(new GenerationTest.RecordingSink(), false, f -> { });
         followers.add(a);
         followers.add(b);
         assertFalse(followers.remove(a));
@@ -44,14 +44,14 @@ class FollowersTest {
     void aFollowerArrivingStopsTheGrace() throws Exception {
         Followers followers = new Followers(150, timers, graceOver::countDown, Runnable::run, 8);
         assertTrue(followers.startGrace());
-        followers.add(followers.create(new GenerationTest.RecordingSink(), f -> { }));
+        followers.add(followers.create(new GenerationTest.RecordingSink(), false, f -> { }));
         assertFalse(graceOver.await(400, TimeUnit.MILLISECONDS), "the grace task was cancelled");
     }
 
     @Test
     void takeAllEmptiesTheSetAndStopsTheGrace() throws Exception {
         Followers followers = new Followers(150, timers, graceOver::countDown, Runnable::run, 8);
-        followers.add(followers.create(new GenerationTest.RecordingSink(), f -> { }));
+        followers.add(followers.create(new GenerationTest.RecordingSink(), false, f -> { }));
         followers.startGrace();
         assertEquals(1, followers.takeAll().size());
         assertTrue(followers.isEmpty());

@@ -87,11 +87,19 @@ class UpstreamAttemptsTest {
         return client;
     }
 
+    /** The next event the generation would act on; the attempts' bookkeeping events are collected aside. */
     private UpstreamEvent next() throws InterruptedException {
-        UpstreamEvent event = received.poll(10, TimeUnit.SECONDS);
-        assertTrue(event != null, "an event within the bound");
-        return event;
+        while (true) {
+            UpstreamEvent event = received.poll(10, TimeUnit.SECONDS);
+            assertTrue(event != null, "an event within the bound");
+            if (!(event instanceof UpstreamEvent.Attempt attempt)) {
+                return event;
+            }
+            attempts.add(attempt);
+        }
     }
+
+    private final List<UpstreamEvent.Attempt> attempts = new java.util.ArrayList<>();
 
     @Test
     void retryAfterIsHonouredThenTheAnswerFlows() throws InterruptedException {
@@ -109,6 +117,11 @@ class UpstreamAttemptsTest {
         assertEquals(new UpstreamEvent.Switched("small"), next());
         assertInstanceOf(UpstreamEvent.Text.class, next());
         assertEquals(List.of("primary", "primary", "fallback"), client.asked);
+        // Each attempt is reported as it begins and, when it fails before a token, as it fails (metrics, traces).
+        assertEquals(List.of("1 primary -", "1 primary upstream_overloaded", "2 primary -",
+                "2 primary upstream_overloaded", "3 fallback -"), attempts.stream().map(a -> a.number() + " "
+                + a.endpoint() + " " + (a.failure() == null ? "-" : a.failure().code())).toList());
+        assertEquals(503, attempts.get(1).status());
     }
 
     @Test
@@ -132,6 +145,7 @@ class UpstreamAttemptsTest {
         assertInstanceOf(UpstreamEvent.Text.class, next());
         assertEquals(new UpstreamEvent.End(false), next());
         assertNull(received.poll(300, TimeUnit.MILLISECONDS));
+        assertEquals(1, attempts.size(), "one attempt, begun and never failed before a token");
         assertEquals(List.of("primary"), client.asked);
     }
 
