@@ -42,6 +42,11 @@ abstract class AsyncResponse implements WriteListener, AsyncListener {
         return out;
     }
 
+    /** Both /v1 sinks are one transport in metrics and traces. */
+    public String transport() {
+        return "openai";
+    }
+
     void bindHeader(String generation) {
         if (!response.isCommitted()) {
             response.setHeader(GENERATION_HEADER, generation);

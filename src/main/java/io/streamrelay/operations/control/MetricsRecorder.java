@@ -52,7 +52,7 @@ public class MetricsRecorder {
         }
         registry.gauge(GenAi.GENERATIONS_RUNNING, relay, TokenRelay::runningGenerations);
         registry.gauge(GenAi.REPLAY_BYTES, relay, TokenRelay::replayLogBytes);
-        for (String transport : new String[]{"sse", "ndjson"}) {
+        for (String transport : new String[]{"sse", "ndjson", "openai"}) {
             open(transport);
         }
     }
