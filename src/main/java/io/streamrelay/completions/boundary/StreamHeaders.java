@@ -3,12 +3,12 @@ package io.streamrelay.completions.boundary;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** The headers every stream carries, whichever transport writes it. */
-final class StreamHeaders {
+public final class StreamHeaders {
 
     private StreamHeaders() {
     }
 
-    static void apply(HttpServletResponse response, String contentType) {
+    public static void apply(HttpServletResponse response, String contentType) {
         response.setContentType(contentType);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");

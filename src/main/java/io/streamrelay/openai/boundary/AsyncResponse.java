@@ -1,45 +1,23 @@
 package io.streamrelay.openai.boundary;
 
+import io.streamrelay.completions.boundary.NonBlockingResponse;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.openai.control.OpenAiErrors;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What both /v1 sinks share: an async response written without blocking (the NDJSON transport's way, the
  * fastest one measured), the generation id header, and a failure that arrives before anything was written
  * answered as a plain HTTP error (its status, {@code Retry-After}, OpenAI's error body) rather than inside a 200.
  */
-abstract class AsyncResponse implements WriteListener, AsyncListener {
+abstract class AsyncResponse extends NonBlockingResponse {
 
     static final String GENERATION_HEADER = "X-Generation-Id";
 
-    final AsyncContext async;
-    final HttpServletResponse response;
-    final AtomicBoolean closed = new AtomicBoolean();
-    private ServletOutputStream out;
-    private volatile Runnable writable = () -> { };
-    private volatile Runnable gone = () -> { };
-
     AsyncResponse(AsyncContext async) {
-        this.async = async;
-        this.response = (HttpServletResponse) async.getResponse();
-        async.addListener(this);
-    }
-
-    ServletOutputStream out() throws IOException {
-        if (out == null) {
-            out = response.getOutputStream();
-        }
-        return out;
+        super(async);
     }
 
     /** Both /v1 sinks are one transport in metrics and traces. */
@@ -65,60 +43,5 @@ abstract class AsyncResponse implements WriteListener, AsyncListener {
         byte[] body = OpenAiErrors.body(failure.code(), failure.message()).getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         return body;
-    }
-
-    public void onWritable(Runnable hook) {
-        writable = hook;
-        try {
-            out().setWriteListener(this);
-        } catch (IOException failed) {
-            gone.run();
-        }
-    }
-
-    public void onGone(Runnable hook) {
-        gone = hook;
-    }
-
-    public void complete() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                async.complete();
-            } catch (IllegalStateException alreadyCompleted) {
-                // The container completed it after an error; nothing left to do.
-            }
-        }
-    }
-
-    @Override
-    public void onWritePossible() throws IOException {
-        writable.run();
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-        gone.run();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        if (!closed.get()) {
-            gone.run();
-        }
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        gone.run();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        gone.run();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // Not restarted.
     }
 }

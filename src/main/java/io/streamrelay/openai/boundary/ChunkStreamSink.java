@@ -1,5 +1,6 @@
 package io.streamrelay.openai.boundary;
 
+import io.streamrelay.completions.boundary.StreamHeaders;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.openai.control.ChunkFrames;
@@ -20,7 +21,6 @@ final class ChunkStreamSink extends AsyncResponse implements TokenSink {
     private final ChunkFrames frames;
     private StreamEvent.Start held;
     private boolean committed;
-    private boolean flushPending;
 
     ChunkStreamSink(AsyncContext async, ChunkFrames frames) {
         super(async);
@@ -35,26 +35,8 @@ final class ChunkStreamSink extends AsyncResponse implements TokenSink {
 
     @Override
     public boolean isReady() {
-        if (closed.get()) {
-            return false;
-        }
-        if (!committed) {
-            return true;
-        }
-        try {
-            if (!out().isReady()) {
-                return false;
-            }
-            if (flushPending) {
-                // The last write could not be flushed at once; flush it now that the container can take it.
-                flushPending = false;
-                out().flush();
-                return out().isReady();
-            }
-        } catch (IOException e) {
-            return true; // the next write reports the failure
-        }
-        return true;
+        // Until the first real event commits the response, nothing is written: an error may still set the status.
+        return committed ? readyToWrite() : !isClosed();
     }
 
     @Override
@@ -79,13 +61,7 @@ final class ChunkStreamSink extends AsyncResponse implements TokenSink {
                 return;
             }
             committed = true;
-            response.setContentType("text/event-stream");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no");
-            // Named, so Payara's compression=force leaves the stream alone instead of holding it back.
-            response.setHeader("Content-Encoding", "identity");
-            response.setBufferSize(1024);
+            StreamHeaders.apply(response, "text/event-stream");
         }
         StringBuilder text = new StringBuilder(events.size() * 160);
         if (held != null) {
@@ -95,12 +71,7 @@ final class ChunkStreamSink extends AsyncResponse implements TokenSink {
         for (int i = from; i < events.size(); i++) {
             frames.append(text, events.get(i));
         }
-        out().write(text.toString().getBytes(StandardCharsets.UTF_8));
-        if (out().isReady()) {
-            out().flush();
-        } else {
-            flushPending = true;
-        }
+        writeAndFlush(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -34,7 +34,7 @@ final class CompletionSink extends AsyncResponse implements TokenSink {
 
     @Override
     public boolean isReady() {
-        return !closed.get() && answer == null;
+        return !isClosed() && answer == null;
     }
 
     @Override
