@@ -332,8 +332,8 @@ class PageIT {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void toolCallsAreShownAsLabelledTextBlocksWhileTheyStream(Transport transport) throws IOException {
-        // The relay does not emit tool_call yet (the backend of issue 10 is being built): the page's fetch is
-        // answered in the browser with the relay's documented events; everything after fetch is the real page.
+        // The page's fetch is answered in the browser with the relay's documented events, so the growth of each
+        // block can be watched fragment by fragment; everything after fetch is the real page.
         ChatPage page = page().use(transport);
         page.js().executeScript(FAKE_RELAY, transport.name(), "tools");
         page.ask("What is the weather in Zürich and the time in Tokyo?");
@@ -373,8 +373,8 @@ class PageIT {
     }
 
     /**
-     * TO ENABLE once the backend emits tool_call (issue 10): the same blocks end to end, from the scripted
-     * upstream's OpenAI tool-call deltas through the relay. Until then the relay drops the deltas and this fails.
+     * The same blocks end to end, from the scripted upstream's OpenAI tool-call deltas through the relay (this
+     * failed while the relay dropped the deltas).
      */
     @ParameterizedTest
     @EnumSource(Transport.class)
