@@ -32,9 +32,13 @@ final class CompletionSink extends AsyncResponse implements TokenSink {
         bindHeader(generation);
     }
 
+    /**
+     * Ready for events until the answer is made; after that ready once more, so that the follower sees its terminal
+     * event written and closes the sink (the response completes when the container has taken the whole body).
+     */
     @Override
     public boolean isReady() {
-        return !isClosed() && answer == null;
+        return answer != null || !isClosed();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.streamrelay.openai.boundary;
 
 import io.streamrelay.testing.RelayOnPayara;
+import io.streamrelay.testing.Scrape;
 import io.streamrelay.testing.Script;
 import io.streamrelay.testing.ScriptedUpstream;
 import io.streamrelay.testing.Upstream;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -207,6 +209,24 @@ class V1WireIT {
         HttpResponse<String> nativeRefusal = post("ndjson/chat", chat("normal: x", true), null);
         assertEquals(401, nativeRefusal.statusCode());
         assertEquals("application/problem+json", nativeRefusal.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    /** Every way a /v1 answer ends closes its stream: answered, streamed, refused by the upstream. */
+    @Test
+    void everyV1StreamIsCountedClosedWhenItEnds() throws Exception {
+        for (boolean stream : new boolean[]{false, true}) {
+            assertEquals(200, post("v1/chat/completions", chat("normal: " + UUID.randomUUID(), stream),
+                    V1Deployment.KEY).statusCode());
+            post("v1/chat/completions", chat(Script.HTTP400.prompt(UUID.randomUUID().toString()), stream),
+                    V1Deployment.KEY);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        double open = Scrape.from(base).sum("streamrelay_streams_open", "transport", "openai");
+        while (open != 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            open = Scrape.from(base).sum("streamrelay_streams_open", "transport", "openai");
+        }
+        assertEquals(0, open, "/v1 streams still counted open");
     }
 
     @Test
