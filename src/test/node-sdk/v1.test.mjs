@@ -114,7 +114,7 @@ test('an upstream error mid-stream is an APIError after the text', async () => {
 
 test('leaving the stream early (checked by the IT: the upstream is closed)', async () => {
   const stream = await client.chat.completions.create({
-    model: 'deepseek-chat', stream: true, messages: [{ role: 'user', content: `slow: node-early-${tag}` }],
+    model: 'deepseek-chat', stream: true, messages: [{ role: 'user', content: `endless: node-early-${tag}` }],
   });
   let seen = 0;
   for await (const chunk of stream) {

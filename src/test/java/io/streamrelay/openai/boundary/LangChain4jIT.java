@@ -223,9 +223,16 @@ class LangChain4jIT {
                 String.valueOf(failed.getCause()));
     }
 
+    /**
+     * LangChain4j 1.19.0's cancel stops the callbacks at once, but closes its connection only sometimes (here: within
+     * 2 s in one run, not within 10 s in another), so whether the relay learns that the client is gone, and stops
+     * the upstream, is up to LangChain4j (the Java and Node SDKs always close it, and there the upstream is closed at
+     * once: OpenAiJavaSdkIT, OpenAiNodeSdkIT). docs/openai.md's "Known limits of clients" says so. An earlier form
+     * of this test, on a 2 s answer, passed by a race whether or not anything was closed.
+     */
     @Test
-    void cancellingTheStreamClosesTheUpstream() throws Exception {
-        String prompt = Script.SLOW.prompt(UUID.randomUUID().toString());
+    void cancellingStopsDelivery() throws Exception {
+        String prompt = Script.ENDLESS.prompt(UUID.randomUUID().toString());
         AtomicInteger seen = new AtomicInteger();
         streaming().chat(ChatRequest.builder().messages(UserMessage.from(prompt)).build(),
                 new StreamingChatResponseHandler() {
@@ -245,7 +252,9 @@ class LangChain4jIT {
                     }
                 });
         ScriptedUpstream.Exchange exchange = upstream.exchangeFor(prompt, 10, TimeUnit.SECONDS);
-        exchange.closedByRelay.get(10, TimeUnit.SECONDS);
-        assertTrue(!exchange.finished.isDone(), "the upstream was closed before its answer ended");
+        TimeUnit.SECONDS.sleep(2);
+        assertEquals(3, seen.get(), "nothing is delivered after the cancel");
+        System.out.println("[measure] LangChain4j's cancel closed the upstream within 2 s: "
+                + exchange.closedByRelay.isDone());
     }
 }
