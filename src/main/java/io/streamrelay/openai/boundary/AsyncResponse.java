@@ -5,7 +5,6 @@ import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.openai.control.OpenAiErrors;
 import jakarta.servlet.AsyncContext;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * What both /v1 sinks share: an async response written without blocking (the NDJSON transport's way, the
@@ -33,15 +32,10 @@ abstract class AsyncResponse extends NonBlockingResponse {
 
     /** The failure as an HTTP error of its code's status: only while nothing has been written. */
     byte[] errorResponse(StreamEvent.Failure failure) {
-        response.setStatus(failure.code().status());
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
         if (failure.retryAfterMs() >= 0) {
             response.setHeader("Retry-After", Long.toString((failure.retryAfterMs() + 999) / 1000));
         }
-        byte[] body = OpenAiErrors.body(failure.code(), failure.message()).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        return body;
+        return OpenAiErrorResponse.prepare(response, failure.code().status(),
+                OpenAiErrors.body(failure.code(), failure.message()));
     }
 }

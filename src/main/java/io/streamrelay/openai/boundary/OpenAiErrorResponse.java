@@ -27,13 +27,19 @@ final class OpenAiErrorResponse {
 
     static void send(HttpServletResponse response, Problem problem) throws IOException {
         String message = problem.detail() != null ? problem.detail() : problem.title();
-        byte[] body = OpenAiErrors.body(problem.code(), problem.status(), message).getBytes(StandardCharsets.UTF_8);
         response.resetBuffer();
-        response.setStatus(problem.status());
+        response.getOutputStream().write(prepare(response, problem.status(),
+                OpenAiErrors.body(problem.code(), problem.status(), message)));
+    }
+
+    /** Sets an error answer's status and headers and returns its body, for a caller that writes it its own way. */
+    static byte[] prepare(HttpServletResponse response, int status, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        return body;
     }
 }
