@@ -20,7 +20,7 @@ public final class Chromium {
     private Chromium() {
     }
 
-    public static ChromeDriver start(Path dir) {
+    public static ChromeDriver start(Path dir, String... extraArguments) {
         try {
             Files.createDirectories(dir.resolve("xdg-config"));
             Files.createDirectories(dir.resolve("xdg-cache"));
@@ -42,7 +42,8 @@ public final class Chromium {
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--no-first-run", "--window-size=1100,1100", "--lang=en-US",
-                        "--user-data-dir=" + dir.resolve("profile"));
+                        "--user-data-dir=" + dir.resolve("profile"))
+                .addArguments(extraArguments);
         return new ChromeDriver(service, options);
     }
 }
