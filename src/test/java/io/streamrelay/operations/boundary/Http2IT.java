@@ -160,7 +160,8 @@ class Http2IT {
         assertEquals("http/1.1", page.get("protocol"), page.toString());
         List<Long> tokens = tokens(page);
         long progressed = tokens.stream().filter(n -> n > 0).count();
-        System.out.printf("[measure] http/1.1: %d of %d streams progressed; tokens %s%n", progressed, STREAMS, tokens);
+        System.out.printf("[measure] http/1.1: %d of %d streams progressed; tokens %s%n", progressed, STREAMS,
+                tokens);
         assertEquals(List.of(), ended(page), "a stream ended while others waited: " + page);
         assertEquals(6, progressed, "streams with tokens over HTTP/1.1: " + tokens);
         assertEquals(STREAMS - 6, tokens.stream().filter(n -> n == 0).count(), "four waited: " + tokens);
