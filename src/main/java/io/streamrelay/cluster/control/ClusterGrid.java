@@ -95,6 +95,10 @@ public class ClusterGrid {
         return tasks;
     }
 
+    long heartbeatMs() {
+        return settings.timers().heartbeatMs();
+    }
+
     long batchNanos() {
         return batchMs * 1_000_000L;
     }

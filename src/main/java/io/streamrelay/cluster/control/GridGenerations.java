@@ -122,7 +122,7 @@ public class GridGenerations implements SharedGenerations {
 
     LogReader reader(String id, long after, Consumer<java.util.List<StreamEvent>> out) {
         LogReader reader = new LogReader(ring(id), after, cluster.tasks(), out, next -> settle(id, next),
-                readers::remove);
+                readers::remove, cluster.heartbeatMs());
         readers.add(reader);
         reader.start();
         return reader;

@@ -28,6 +28,8 @@ final class LogReader {
     private final Consumer<List<StreamEvent>> out;
     private final LongFunction<StreamEvent> settle;
     private final Consumer<LogReader> done;
+    private final long heartbeatNanos;
+    private long lastPing = System.nanoTime();
     private volatile boolean stopped;
     private long next;
     private long ringSeq;
@@ -38,7 +40,8 @@ final class LogReader {
      *               (producer_lost when its producer is gone), or null while it runs
      */
     LogReader(Ringbuffer<String> ring, long after, TaskQueue tasks, Consumer<List<StreamEvent>> out,
-              LongFunction<StreamEvent> settle, Consumer<LogReader> done) {
+              LongFunction<StreamEvent> settle, Consumer<LogReader> done, long heartbeatMs) {
+        this.heartbeatNanos = heartbeatMs * 1_000_000L;
         this.ring = ring;
         this.next = after + 1;
         this.tasks = tasks;
@@ -118,8 +121,15 @@ final class LogReader {
             if (stopped) {
                 return;
             }
-            if (System.nanoTime() - lastRead >= WATCH_NANOS) {
+            long now = System.nanoTime();
+            if (now - lastRead >= WATCH_NANOS) {
                 settled();
+            }
+            // The producer pings only its own clients: a quiet stream here gets its heartbeat from the watchdog,
+            // which also finds a client that left (a write fails).
+            if (heartbeatNanos > 0 && now - Math.max(lastRead, lastPing) >= heartbeatNanos && !stopped) {
+                lastPing = now;
+                out.accept(List.of(new StreamEvent.Ping()));
             }
             watch();
         }, WATCH_NANOS);

@@ -52,6 +52,8 @@ class ClusterIT {
     static final String BOB = "bob-cluster-it-key";
     /** The bound stated in docs/cluster.md: Hazelcast's 5 s without heartbeat, plus the watchdog's seconds. */
     static final long PRODUCER_LOST_BOUND_MS = 10_000;
+    /** The shared log's batches per generation: small, so that an endless answer outgrows it within seconds. */
+    static final int LOG_BATCHES = 64;
 
     static ScriptedUpstream upstream;
     static LocalCluster cluster;
@@ -67,6 +69,7 @@ class ClusterIT {
                 "RELAY_LIMIT_STREAMS_PER_CLIENT", String.valueOf(STREAMS_PER_KEY * 2),
                 "RELAY_GENERATIONS_GRACE_MS", String.valueOf(GRACE_MS),
                 "RELAY_DRAIN_MS", String.valueOf(DRAIN_MS),
+                "RELAY_CLUSTER_LOG_BATCHES", String.valueOf(LOG_BATCHES),
                 // The test does not wait Payara's 32 s shutdown grace: it must only exceed the drain.
                 "JVM", "-Dfish.payara.shutdowngrace=" + (DRAIN_MS + 2000)));
     }
@@ -253,7 +256,7 @@ class ClusterIT {
         int limit = STREAMS_PER_KEY * 2;
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < limit; i++) {
-            ids.add(create(cluster.front(), BOB, Script.ENDLESS.prompt(UUID.randomUUID().toString())));
+            ids.add(hold(cluster.front(), BOB));
         }
         for (int i = 0; i < 3; i++) {
             StreamClient refused = post(cluster.base(i), BOB, "/api/generations", "application/json",
@@ -270,7 +273,7 @@ class ClusterIT {
         }
         // Every slot came back cluster-wide too: the whole allowance is there again, on any instance.
         for (int i = 0; i < limit; i++) {
-            String id = create(cluster.base(i % 3), BOB, Script.ENDLESS.prompt(UUID.randomUUID().toString()));
+            String id = hold(cluster.base(i % 3), BOB);
             StreamClient.open(cluster.base(i % 3), "DELETE", "/api/generations/" + id, null, null, null, auth(BOB))
                     .awaitEnd(10, TimeUnit.SECONDS);
         }
@@ -281,12 +284,39 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void aCursorOlderThanTheSharedLogGetsReplayExpiredNeverAGap() throws Exception {
+        String id = create(cluster.base(0), ALICE, Script.ENDLESS.prompt(UUID.randomUUID().toString()));
+        StreamClient producerSide = follow(cluster.base(0), ALICE, id);
+        // A token every 50 ms, a batch each: the ring's 64 batches are overwritten after about 3 s.
+        producerSide.awaitLine(line -> line.contains("\"seq\":" + (LOG_BATCHES * 2) + ","), 30, TimeUnit.SECONDS);
+        for (String cursor : List.of("", "?after=0")) {
+            StreamClient late = StreamClient.open(cluster.base(1), "GET", "/ndjson/generations/" + id + cursor,
+                    "application/x-ndjson", null, null, auth(ALICE)).awaitEnd(20, TimeUnit.SECONDS);
+            List<Received> events = Transport.NDJSON.events(late.lines());
+            assertEquals(1, events.size(), late.bodyText());
+            JsonObject error = Events.terminalError(events);
+            assertEquals("replay_expired", error.getString("code"));
+            assertTrue(error.getBoolean("retryable"));
+            assertEquals(cursor.isEmpty() ? 0 : 1, error.getInt("seq"), "the seq right after the cursor");
+        }
+        // On the producer the whole log is still in memory: the same cursor replays everything there.
+        StreamClient local = StreamClient.open(cluster.base(0), "GET", "/ndjson/generations/" + id + "?after=0",
+                "application/x-ndjson", null, null, auth(ALICE));
+        local.awaitLine(line -> line.contains("\"seq\":1,"), 10, TimeUnit.SECONDS);
+        local.close();
+        producerSide.close();
+        StreamClient.open(cluster.base(0), "DELETE", "/api/generations/" + id, null, null, null, auth(ALICE))
+                .awaitEnd(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(7)
     void killingTheProducerEndsItsFollowersElsewhereWithProducerLost() throws Exception {
         String prompt = Script.ENDLESS.prompt(UUID.randomUUID().toString());
         // Bob's whole allowance but one is taken on the instance that dies: it must come back.
         List<String> held = new ArrayList<>();
         for (int i = 0; i < STREAMS_PER_KEY * 2 - 1; i++) {
-            held.add(create(cluster.base(2), BOB, Script.ENDLESS.prompt(UUID.randomUUID().toString())));
+            held.add(hold(cluster.base(2), BOB));
         }
         String id = create(cluster.base(2), ALICE, prompt);
         StreamClient[] followers = {follow(cluster.base(0), ALICE, id), follow(cluster.base(1), ALICE, id)};
@@ -314,14 +344,14 @@ class ClusterIT {
         assertTrue(!received.isEmpty() && view.getString("text").equals(received), view + " / " + received);
         // The dead instance's slots are free: Bob has his whole allowance again.
         for (int i = 0; i < STREAMS_PER_KEY * 2; i++) {
-            String again = create(cluster.base(i % 2), BOB, Script.ENDLESS.prompt(UUID.randomUUID().toString()));
+            String again = hold(cluster.base(i % 2), BOB);
             StreamClient.open(cluster.base(i % 2), "DELETE", "/api/generations/" + again, null, null, null, auth(BOB))
                     .awaitEnd(10, TimeUnit.SECONDS);
         }
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void sigtermDrainsAndItsGenerationsStayReadableElsewhere() throws Exception {
         String finishing = Script.SLOW.prompt(UUID.randomUUID().toString());
         String cut = Script.ENDLESS.prompt(UUID.randomUUID().toString());
@@ -353,6 +383,19 @@ class ClusterIT {
                 .awaitEnd(20, TimeUnit.SECONDS);
         assertEquals(201, created.status(), created.bodyText());
         return Json.object(created.bodyText()).getString("id");
+    }
+
+    /**
+     * A stream that holds one of the key's slots as long as its client stays (a generation nobody follows would be
+     * cancelled after the grace period): an endless answer on the chat endpoint; returns its generation's id.
+     */
+    private static String hold(URL base, String key) throws Exception {
+        StreamClient chat = post(base, key, "/api/chat", "text/event-stream",
+                Script.ENDLESS.prompt(UUID.randomUUID().toString()));
+        assertEquals(200, chat.status(), chat.bodyText());
+        String start = chat.awaitLine(line -> line.startsWith("data: {\"type\":\"start\""), 20, TimeUnit.SECONDS)
+                .text();
+        return Json.object(start.substring("data: ".length())).getString("generation");
     }
 
     private static StreamClient post(URL base, String key, String path, String accept, String prompt)
