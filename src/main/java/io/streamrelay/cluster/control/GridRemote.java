@@ -63,7 +63,8 @@ final class GridRemote implements SharedGenerations.Remote {
         try {
             long from = ring.headSequence();
             while (from <= ring.tailSequence()) {
-                ReadResultSet<String> read = ring.readManyAsync(from, 0, 1000, null).toCompletableFuture().get();
+                int most = (int) Math.min(1000, ring.capacity());
+                ReadResultSet<String> read = ring.readManyAsync(from, 0, most, null).toCompletableFuture().get();
                 for (String batch : read) {
                     events.addAll(EventJson.decode(batch));
                 }

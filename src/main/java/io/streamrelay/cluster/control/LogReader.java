@@ -71,7 +71,8 @@ final class LogReader {
         if (stopped) {
             return;
         }
-        ring.readManyAsync(ringSeq, 1, 100, null).toCompletableFuture()
+        // Hazelcast refuses to read more at once than the ring holds.
+        ring.readManyAsync(ringSeq, 1, (int) Math.min(100, ring.capacity()), null).toCompletableFuture()
                 .whenComplete((result, failure) -> tasks.execute(() -> got(result, failure)));
     }
 
