@@ -11,6 +11,7 @@ import io.streamrelay.upstream.entity.Usage;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -47,15 +48,25 @@ final class RemoteFollowing {
         sink.bind(id);
         events.accept(new RelayEvent.StreamOpened(sink.transport(), after >= 0));
         AtomicReference<Runnable> stop = new AtomicReference<>(() -> { });
+        // Counted for the producer's grace period from now until the client leaves or the end arrives, once.
+        AtomicBoolean counted = new AtomicBoolean(true);
+        Runnable uncount = () -> {
+            if (counted.getAndSet(false)) {
+                remote.following(-1);
+            }
+        };
         Follower follower = new Follower(sink, writers, buffer, gone -> {
             stop.get().run();
-            remote.following(-1);
+            uncount.run();
         }, events);
         remote.following(1);
         // Unbounded like a replay: a remote follower's queue is bounded by the log's own bounds, as the grid is.
         stop.set(remote.read(after, batch -> {
             batch.forEach(follower::offerReplay);
             follower.signal();
+            if (batch.get(batch.size() - 1).terminal()) {
+                uncount.run();
+            }
         }));
         return follower;
     }
