@@ -27,12 +27,15 @@ final class LogWriter implements Consumer<StreamEvent> {
     private final Consumer<StreamEvent> ended;
     private final ConcurrentLinkedQueue<StreamEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final long halfRing;
+    private volatile long appended;
 
     LogWriter(Ringbuffer<String> ring, TaskQueue tasks, long batchNanos, Consumer<StreamEvent> ended) {
         this.ring = ring;
         this.tasks = tasks;
         this.batchNanos = batchNanos;
         this.ended = ended;
+        this.halfRing = ring.capacity() / 2;
     }
 
     @Override
@@ -46,7 +49,9 @@ final class LogWriter implements Consumer<StreamEvent> {
             if (now) {
                 tasks.execute(this::flush);
             } else {
-                tasks.schedule(this::flush, batchNanos);
+                // Past half the ring, batches gather ten times longer: a long answer fills the rest ten times
+                // slower instead of overwriting its own start.
+                tasks.schedule(this::flush, appended >= halfRing ? 10 * batchNanos : batchNanos);
             }
         }
     }
@@ -61,6 +66,7 @@ final class LogWriter implements Consumer<StreamEvent> {
             return;
         }
         StreamEvent last = batch.get(batch.size() - 1);
+        appended++;
         ring.addAsync(EventJson.encode(batch), OverflowPolicy.OVERWRITE).toCompletableFuture()
                 .whenComplete((sequence, failure) -> {
                     if (failure != null) {

@@ -287,8 +287,9 @@ class ClusterIT {
     void aCursorOlderThanTheSharedLogGetsReplayExpiredNeverAGap() throws Exception {
         String id = create(cluster.base(0), ALICE, Script.ENDLESS.prompt(UUID.randomUUID().toString()));
         StreamClient producerSide = follow(cluster.base(0), ALICE, id);
-        // A token every 50 ms, a batch each: the ring's 64 batches are overwritten after about 3 s.
-        producerSide.awaitLine(line -> line.contains("\"seq\":" + (LOG_BATCHES * 2) + ","), 30, TimeUnit.SECONDS);
+        // A token every 50 ms: a batch each for the first half of the ring, then four a batch (200 ms), so the 64
+        // batches are overwritten after about 9 s, well before 256 tokens.
+        producerSide.awaitLine(line -> line.contains("\"seq\":" + (LOG_BATCHES * 4) + ","), 30, TimeUnit.SECONDS);
         for (String cursor : List.of("", "?after=0")) {
             StreamClient late = StreamClient.open(cluster.base(1), "GET", "/ndjson/generations/" + id + cursor,
                     "application/x-ndjson", null, null, auth(ALICE)).awaitEnd(20, TimeUnit.SECONDS);
