@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Event;
 import io.streamrelay.scheduling.control.RelayThreads;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.Map;
@@ -37,6 +38,13 @@ public class Limits {
 
     @Inject
     RelayThreads threads;
+
+    /** A cluster's slot counts, when a component provides them: the stream limits then hold cluster-wide. */
+    @Inject
+    Instance<SharedSlots> cluster;
+
+    /** The name of the relay-wide slot count: no caller id is empty. */
+    private static final String TOTAL = "";
 
     private final Map<Caller, RateBucket> requests = new ConcurrentHashMap<>();
     private final Map<Caller, RateBucket> tokens = new ConcurrentHashMap<>();
@@ -95,7 +103,38 @@ public class Limits {
             throw limited(ErrorCode.SERVER_BUSY,
                     "the relay is serving as many streams as it may", STREAMS_RETRY_AFTER_SECONDS);
         }
-        return new Slot(caller);
+        SharedSlots shared = shared();
+        if (shared != null) {
+            takeShared(shared, caller, perClient, limit);
+        }
+        return new Slot(caller, shared);
+    }
+
+    /** The same two limits counted on every instance; this instance's own counts above are a subset. */
+    private void takeShared(SharedSlots shared, Caller caller, int perClient, int limit) {
+        String key = (caller.keyed() ? "key:" : "address:") + caller.id();
+        boolean client = perClient <= 0 || shared.take(key, perClient);
+        boolean server = client && (limit <= 0 || shared.take(TOTAL, limit));
+        if (!server) {
+            if (client && perClient > 0) {
+                shared.give(key);
+            }
+            total.decrementAndGet();
+            releaseClientSlot(caller);
+            throw client
+                    ? limited(ErrorCode.SERVER_BUSY, "the relay is serving as many streams as it may",
+                    STREAMS_RETRY_AFTER_SECONDS)
+                    : limited(ErrorCode.TOO_MANY_STREAMS, "at most " + perClient + " streams at once per client",
+                    STREAMS_RETRY_AFTER_SECONDS);
+        }
+    }
+
+    private SharedSlots shared() {
+        if (cluster == null || !cluster.isResolvable()) {
+            return null;
+        }
+        SharedSlots shared = cluster.get();
+        return shared.active() ? shared : null;
     }
 
     public int streamsInUse() {
@@ -139,10 +178,12 @@ public class Limits {
 
     private final class Slot implements Lease {
         private final Caller caller;
+        private final SharedSlots shared;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Slot(Caller caller) {
+        Slot(Caller caller, SharedSlots shared) {
             this.caller = caller;
+            this.shared = shared;
         }
 
         @Override
@@ -160,6 +201,18 @@ public class Limits {
             if (released.compareAndSet(false, true)) {
                 total.decrementAndGet();
                 releaseClientSlot(caller);
+                if (shared != null) {
+                    giveShared();
+                }
+            }
+        }
+
+        private void giveShared() {
+            if (settings.streamsPerClient() > 0) {
+                shared.give((caller.keyed() ? "key:" : "address:") + caller.id());
+            }
+            if (settings.streamsTotal() > 0) {
+                shared.give(TOTAL);
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * The clients following a running generation, and the grace period ({@code relay.generations.grace-ms}) that runs
@@ -31,6 +32,7 @@ final class Followers {
     private Consumer<RelayEvent> events = event -> { };
     private String transport;
     private final List<Long> departures = new ArrayList<>(0);
+    private IntSupplier elsewhere = () -> 0;
 
     /**
      * @param writers where blocking sinks are drained
@@ -42,6 +44,20 @@ final class Followers {
         this.graceOver = graceOver;
         this.writers = writers;
         this.buffer = buffer;
+    }
+
+    /** Counts the clients following on other instances of a cluster (a grid call): they keep it going too. */
+    void countElsewhere(IntSupplier followersElsewhere) {
+        elsewhere = followersElsewhere;
+    }
+
+    /** Whether clients follow on other instances; if so, the grace period starts again to check on them later. */
+    boolean followedElsewhere() {
+        if (elsewhere.getAsInt() == 0) {
+            return false;
+        }
+        startGrace();
+        return true;
     }
 
     /** Where the clients' stream events go (metrics, traces); set before the first follower. */
@@ -133,7 +149,7 @@ final class Followers {
      */
     boolean startGrace() {
         if (graceMs == 0) {
-            return false;
+            return elsewhere.getAsInt() > 0;
         }
         stopGrace();
         grace = scheduler.schedule(graceOver, graceMs * MS);

@@ -72,6 +72,12 @@ final class Generation implements Answer.Relay {
         followers.reportTo(observer);
     }
 
+    /** Mirrors its log to a cluster's shared one; the grace period counts the clients following it elsewhere. */
+    void share(Consumer<StreamEvent> shared, java.util.function.IntSupplier elsewhere) {
+        log.mirrorTo(shared);
+        followers.countElsewhere(elsewhere);
+    }
+
     /** What its replay log holds now, in the log's estimate of bytes. */
     long logBytes() {
         return log.bytes();
@@ -148,7 +154,7 @@ final class Generation implements Answer.Relay {
     }
 
     private void graceOver() {
-        finish(seq -> followers.isEmpty()
+        finish(seq -> followers.isEmpty() && !followers.followedElsewhere()
                 ? Endings.failure(seq, ErrorCode.CANCELLED, "no client came back within " + followers.graceMs() + " ms")
                 : null);
     }
@@ -161,11 +167,6 @@ final class Generation implements Answer.Relay {
         synchronized (lock) {
             return status == Status.RUNNING ? followers.snapshot() : List.of();
         }
-    }
-
-    /** An explicit cancel: every follower is told, and the upstream stops. */
-    void cancel() {
-        fail(ErrorCode.CANCELLED, "the generation was cancelled", false);
     }
 
     GenerationView view() {

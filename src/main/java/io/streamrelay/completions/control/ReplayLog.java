@@ -9,6 +9,7 @@ import io.streamrelay.upstream.entity.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +26,7 @@ final class ReplayLog {
     private final long maxBytes;
     private final List<StreamEvent> events = new ArrayList<>();
     private volatile long bytes;
+    private Consumer<StreamEvent> mirror = event -> { };
 
     ReplayLog(int maxEvents, long maxBytes) {
         this.maxEvents = maxEvents;
@@ -39,6 +41,12 @@ final class ReplayLog {
     void append(StreamEvent event) {
         events.add(event);
         bytes += bytes(event);
+        mirror.accept(event);
+    }
+
+    /** Where every appended event also goes, in order, from under the generation's lock (a cluster's shared log). */
+    void mirrorTo(Consumer<StreamEvent> shared) {
+        mirror = shared;
     }
 
     /** The seq of the latest event, -1 before the start event. */

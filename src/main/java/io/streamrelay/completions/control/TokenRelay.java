@@ -54,6 +54,9 @@ public class TokenRelay {
     @Inject
     Intake intake;
 
+    @Inject
+    OtherInstances cluster;
+
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
 
@@ -101,15 +104,26 @@ public class TokenRelay {
      *         a running generation
      */
     public boolean follow(Cursor cursor, Caller caller, SinkOpener opener) throws IOException {
+        SharedGenerations.Remote remote = cluster.find(cursor.generation(), caller, cursor.after());
+        if (remote != null) {
+            return cluster.follow(remote, cursor, opener);
+        }
         return find(cursor.generation(), caller).follow(cursor.after(), cursor.invalid(), opener) != null;
     }
 
     public GenerationView view(String id, Caller caller) {
-        return find(id, caller).view();
+        SharedGenerations.Remote remote = cluster.find(id, caller, -1);
+        return remote != null ? cluster.view(id, remote) : find(id, caller).view();
     }
 
+    /** Cancels here, or asks the instance producing it, which stops its upstream once the grid's message comes. */
     public void cancel(String id, Caller caller) {
-        find(id, caller).cancel();
+        SharedGenerations.Remote remote = cluster.find(id, caller, -1);
+        if (remote != null) {
+            remote.cancel();
+        } else {
+            find(id, caller).fail(ErrorCode.CANCELLED, OtherInstances.CANCELLED, false);
+        }
     }
 
     public int runningGenerations() {
@@ -137,6 +151,7 @@ public class TokenRelay {
             Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
                     threads.writers(), this::ended);
             generation.reportTo(events::fire);
+            cluster.publish(generation, caller);
             running.add(generation);
             store.put(generation);
             return generation;
@@ -184,6 +199,7 @@ public class TokenRelay {
         for (Generation generation : Set.copyOf(running)) {
             generation.fail(ErrorCode.SERVER_SHUTDOWN, "the relay is shutting down", true);
         }
+        cluster.endFollowers();
     }
 
     /** 128 random bits: a generation id is the capability to follow and cancel it, so it must be unguessable. */

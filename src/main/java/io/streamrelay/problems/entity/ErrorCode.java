@@ -116,6 +116,13 @@ public enum ErrorCode {
     MAX_DURATION(504, false, Phase.STREAM, "Maximum duration reached",
             "the stream reached `relay.timeout.max-duration-ms`"),
     SERVER_SHUTDOWN(503, true, Phase.STREAM, "Server shutting down", "the server is stopping (undeploy, SIGTERM)"),
+    PRODUCER_LOST(503, true, Phase.STREAM, "Producing instance lost",
+            "in a cluster, the instance producing the generation died or left without ending it (kill -9, a crash, "
+                    + "a network split): its followers on the other instances get this once the data grid notices; "
+                    + "the text so far stays readable in `GET /api/generations/{id}`"),
+    REPLAY_EXPIRED(410, true, Phase.STREAM, "Replay no longer held",
+            "in a cluster, the cursor is older than what the data grid still holds of the generation (its log was "
+                    + "lost with the instances that held it): the events after it cannot be replayed, so none are"),
     INTERNAL_ERROR(500, true, Phase.BOTH, "Internal error",
             "a failure of the relay itself (never expected; the log has the cause's class)");
 

@@ -65,9 +65,9 @@ class GenerationLeaseTest {
     void cancelAndALaterFailureReleaseOnce() {
         Generation generation = generation();
         generation.start(upstream(events -> { }));
-        generation.cancel();
+        generation.fail(ErrorCode.CANCELLED, "the generation was cancelled", false);
         generation.fail(ErrorCode.UPSTREAM_FAILED, "late", true);
-        generation.cancel();
+        generation.fail(ErrorCode.CANCELLED, "the generation was cancelled", false);
         assertEquals(1, lease.released.get());
         assertEquals("cancelled", generation.view().status());
     }

@@ -1,5 +1,6 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.problems.entity.ErrorCode;
 import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.scheduling.control.TaskQueue;
@@ -53,7 +54,7 @@ class GenerationReportTest {
                 new UpstreamEvent.ToolCall(0, "call_a", "weather", "{}"));
         leaves.fail = true;
         upstream.send(new UpstreamEvent.Refusal("no"), new UpstreamEvent.Finish("stop"), new UpstreamEvent.End(true));
-        generation.cancel(); // after the end: no second report
+        generation.fail(ErrorCode.CANCELLED, "the generation was cancelled", false); // after the end: no second report
 
         assertEquals(List.of(new RelayEvent.StreamOpened("other", false), new RelayEvent.StreamOpened("other", true),
                 new RelayEvent.StreamClosed("other", RelayEvent.Closing.CLIENT_GONE, 0),

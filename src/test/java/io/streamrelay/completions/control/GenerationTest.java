@@ -65,7 +65,7 @@ class GenerationTest {
         generation.start(upstream);
         upstream.send(new UpstreamEvent.Text("a"), new UpstreamEvent.Failure(ErrorCode.UPSTREAM_ERROR, "boom", false));
         upstream.send(new UpstreamEvent.Text("late"), new UpstreamEvent.End(true));
-        generation.cancel();
+        generation.fail(ErrorCode.CANCELLED, "the generation was cancelled", false);
         assertEquals(List.of("start:0", "token:1", "error:2"), sink.seen());
         assertEquals("error", generation.view().status());
     }

@@ -1,0 +1,117 @@
+package io.streamrelay.cluster.control;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.streamrelay.completions.control.RelaySettings;
+import io.streamrelay.scheduling.control.TaskQueue;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Payara's data grid as the relay uses it: whether clustering is on ({@code relay.cluster.enabled}: {@code auto}
+ * means on when Payara's grid runs), this member's id, the live members, and the component's own two threads for
+ * grid work (off the relay's timers, which must never wait on the network).
+ */
+@ApplicationScoped
+public class ClusterGrid {
+
+    private static final Logger LOG = Logger.getLogger(ClusterGrid.class.getName());
+    static final String LOG_PREFIX = "relay-log-";
+
+    /** Payara's own instance (its CDI extension produces it); null with --nohazelcast or --nocluster. */
+    @Inject
+    Instance<HazelcastInstance> hazelcast;
+
+    @Inject
+    @ConfigProperty(name = "relay.cluster.enabled", defaultValue = "auto")
+    String enabled;
+
+    @Inject
+    @ConfigProperty(name = "relay.cluster.batch-ms", defaultValue = "20")
+    long batchMs;
+
+    @Inject
+    @ConfigProperty(name = "relay.cluster.log-batches", defaultValue = "10000")
+    int logBatches;
+
+    @Inject
+    RelaySettings settings;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    private HazelcastInstance grid;
+    private TaskQueue tasks;
+
+    @PostConstruct
+    void start() {
+        HazelcastInstance found = hazelcast.isResolvable() ? hazelcast.get() : null;
+        boolean running = found != null && found.getLifecycleService().isRunning();
+        boolean wanted = "auto".equalsIgnoreCase(enabled.trim()) ? running : Boolean.parseBoolean(enabled.trim());
+        if (wanted && !running) {
+            LOG.warning("relay.cluster.enabled is true but Payara's data grid is not running: single instance");
+        }
+        if (!wanted || !running) {
+            return;
+        }
+        // Per generation one ring of batches; the TTL outlives any generation plus its retention, so a log whose
+        // producer died is never left behind for good.
+        long ttlSeconds = (settings.timers().maxDurationMs() + settings.replay().retentionMs()) / 1000 + 60;
+        found.getConfig().addRingBufferConfig(new RingbufferConfig(LOG_PREFIX + "*").setCapacity(logBatches)
+                .setBackupCount(1).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, ttlSeconds)));
+        tasks = new TaskQueue("grid", executor, 2);
+        grid = found;
+        LOG.info(() -> "clustered generations on Payara's data grid, member " + self() + " of "
+                + found.getCluster().getMembers().size());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (tasks != null) {
+            tasks.stop();
+        }
+    }
+
+    public boolean active() {
+        return grid != null && grid.getLifecycleService().isRunning();
+    }
+
+    HazelcastInstance grid() {
+        return grid;
+    }
+
+    TaskQueue tasks() {
+        return tasks;
+    }
+
+    long heartbeatMs() {
+        return settings.timers().heartbeatMs();
+    }
+
+    long batchNanos() {
+        return batchMs * 1_000_000L;
+    }
+
+    String self() {
+        return grid.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    Set<String> members() {
+        Set<String> ids = new HashSet<>();
+        for (Member member : grid.getCluster().getMembers()) {
+            ids.add(member.getUuid().toString());
+        }
+        return ids;
+    }
+}
