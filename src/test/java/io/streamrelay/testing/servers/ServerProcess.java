@@ -30,7 +30,10 @@ final class ServerProcess {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        return builder.start();
+        Process process = builder.start();
+        // A test JVM that is stopped must not leave a server behind holding its port.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return process;
     }
 
     /** Runs a command to its end (asadmin); throws with the log's tail when it fails. */
@@ -49,6 +52,7 @@ final class ServerProcess {
     static void awaitPage(URL base, Process process, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_SECONDS);
         URL page = URI.create(base + "index.html").toURL();
+        long answeredSince = 0;
         while (System.nanoTime() < deadline) {
             if (process != null && !process.isAlive()) {
                 throw new IllegalStateException("the server exited (" + process.exitValue() + ")\n" + tail(log));
@@ -57,10 +61,17 @@ final class ServerProcess {
                 HttpURLConnection connection = (HttpURLConnection) page.openConnection();
                 connection.setConnectTimeout(2000);
                 connection.setReadTimeout(10000);
-                if (connection.getResponseCode() == 200) {
+                int status = connection.getResponseCode();
+                if (status == 200) {
                     return;
                 }
                 connection.disconnect();
+                // Listening but no page: TomEE after a failed deployment answers 404 for ever.
+                answeredSince = answeredSince == 0 ? System.nanoTime() : answeredSince;
+                if (System.nanoTime() - answeredSince > TimeUnit.SECONDS.toNanos(90)) {
+                    throw new IllegalStateException("the server answers " + status + " but the WAR is not deployed\n"
+                            + tail(log));
+                }
             } catch (IOException notYet) {
                 // not listening yet
             }
