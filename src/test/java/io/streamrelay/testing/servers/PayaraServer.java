@@ -42,11 +42,7 @@ public final class PayaraServer implements ServerUnderTest {
         // asadmin's script takes the JDK from AS_JAVA: the one running the tests.
         this.environment.put("AS_JAVA", Path.of(System.getProperty("java.home")).toString());
         deleteTree(domains);
-        // A port base with its 100 ports free as far as one free port shows: admin +48, HTTP +80.
-        int base = (ServerProcess.freePort() / 100) * 100;
-        if (base > 65000 || base < 1100) {
-            base = 20000 + (int) (Math.random() * 400) * 100;
-        }
+        int base = freePortBase();
         adminPort = base + 48;
         asadmin("create-domain", "--domaindir", domains.toString(), "--portbase", String.valueOf(base),
                 "--nopassword=true", DOMAIN);
@@ -75,6 +71,30 @@ public final class PayaraServer implements ServerUnderTest {
         } catch (Exception e) {
             System.err.println("stop-domain failed: " + e.getMessage());
         }
+    }
+
+    /** Offsets from --portbase of every port a domain opens (admin, HTTP, HTTPS, IIOP, JMS, JMX, OSGi, Hazelcast…). */
+    private static final int[] OFFSETS = {9, 37, 38, 39, 48, 49, 59, 66, 76, 80, 81, 86};
+
+    /** A port base whose every port is free now (other builds on this machine hold ports too). */
+    private static int freePortBase() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20000 + random.nextInt(400) * 100;
+            boolean free = true;
+            for (int offset : OFFSETS) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket(base + offset)) {
+                    probe.setReuseAddress(true);
+                } catch (java.io.IOException taken) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port base for a Payara Server domain");
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
