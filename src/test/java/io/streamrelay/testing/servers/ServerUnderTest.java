@@ -16,6 +16,11 @@ public sealed interface ServerUnderTest permits PayaraMicro, PayaraServer, Tomee
     /** Boots the server, deploys {@code war} at the root, waits until the page answers; the base URL ends in '/'. */
     URL start(Path war, Map<String, String> environment) throws Exception;
 
+    /** Where the server's own log (the relay's log lines included) goes. */
+    default Path log() {
+        return home().resolve(name() + ".log");
+    }
+
     /** Stops the server; never throws. */
     void stop();
 
