@@ -44,18 +44,28 @@ public final class PayaraMicro implements ServerUnderTest {
     public URL start(Path war, Map<String, String> environment) throws Exception {
         Path home = ServerUnderTest.home().resolve(name);
         Path log = ServerUnderTest.home().resolve(name + ".log");
+        // A fresh root directory: one left by an earlier run still lists the WAR in its domain.xml, so Payara Micro
+        // loaded that copy and then undeployed it for --deploy's, answering 500 and then 404 (seen on the second run).
+        Path root = home.resolve("root");
+        if (java.nio.file.Files.exists(root)) {
+            try (var old = java.nio.file.Files.walk(root)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
         java.nio.file.Files.createDirectories(home);
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(List.of(launcher.get().toString(), "-Xmx1g", "-jar",
                 jar.toAbsolutePath().toString(), "--deploy", war.toAbsolutePath().toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster", "--disablephonehome",
-                "--rootdir", home.resolve("root").toString()));
+                "--rootdir", root.toString()));
         Path preBoot = Path.of(System.getProperty("relay.it.preBoot", "target/it-pre-boot.asadmin"));
         command.add("--prebootcommandfile");
         command.add(preBoot.toAbsolutePath().toString());
+        long from = ServerProcess.size(log);
         process = ServerProcess.start(command, home, log, environment);
         URL base = URI.create("http://localhost:" + port + "/").toURL();
-        ServerProcess.awaitPage(base, process, log);
+        // Printed once the deployment has completed.
+        ServerProcess.awaitPage(base, process, log, "Payara Micro URLs:", from);
         return base;
     }
 

@@ -50,6 +50,14 @@ final class ServerProcess {
 
     /** Waits until GET {@code base}index.html answers 200; fails early with the log's tail if the process died. */
     static void awaitPage(URL base, Process process, Path log) throws Exception {
+        awaitPage(base, process, log, null, 0);
+    }
+
+    /**
+     * Also waits for {@code marker} in the log past {@code from} (its size before the start): Payara Micro serves the
+     * page while its deployment may still fail and be rolled back (seen under load), so the page alone is not enough.
+     */
+    static void awaitPage(URL base, Process process, Path log, String marker, long from) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_SECONDS);
         URL page = URI.create(base + "index.html").toURL();
         long answeredSince = 0;
@@ -62,7 +70,7 @@ final class ServerProcess {
                 connection.setConnectTimeout(2000);
                 connection.setReadTimeout(10000);
                 int status = connection.getResponseCode();
-                if (status == 200) {
+                if (status == 200 && (marker == null || logSince(log, from).contains(marker))) {
                     return;
                 }
                 connection.disconnect();
@@ -78,6 +86,16 @@ final class ServerProcess {
             Thread.sleep(500);
         }
         throw new IllegalStateException("no page at " + page + " after " + BOOT_SECONDS + " s\n" + tail(log));
+    }
+
+    static long size(Path log) throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    private static String logSince(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        return new String(all, start, all.length - start, StandardCharsets.UTF_8);
     }
 
     static int freePort() throws IOException {
