@@ -11,6 +11,7 @@ import io.streamrelay.problems.boundary.ProblemMapper;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -21,9 +22,26 @@ import java.util.Set;
 @ApplicationPath("api")
 public class RelayApplication extends Application {
 
+    /** Jersey's SSE event class: present on Payara; TomEE's JAX-RS is CXF, which writes events itself. */
+    static final String JERSEY_SSE = "org.glassfish.jersey.media.sse.OutboundEvent";
+
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(ChatResource.class, GenerationResource.class, MetricsResource.class, ProblemMapper.class,
-                NothingToFollow.Mapper.class, SseFrames.class, RelayJsonProvider.class, StatusMetricsResource.class);
+        Set<Class<?>> classes = new HashSet<>(Set.of(ChatResource.class, GenerationResource.class,
+                MetricsResource.class, ProblemMapper.class, NothingToFollow.Mapper.class, RelayJsonProvider.class,
+                StatusMetricsResource.class));
+        if (visible(JERSEY_SSE)) {
+            classes.add(SseFrames.class);
+        }
+        return classes;
+    }
+
+    private static boolean visible(String className) {
+        try {
+            Class.forName(className, false, RelayApplication.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
     }
 }

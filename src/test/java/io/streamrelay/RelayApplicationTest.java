@@ -36,6 +36,8 @@ class RelayApplicationTest {
         assertTrue(annotated.size() >= 4, annotated.toString());
         assertTrue(registered.containsAll(annotated), "not registered: " + annotated);
         assertTrue(registered.contains("io.streamrelay.json.boundary.RelayJsonProvider"), registered.toString());
+        // Jersey's SSE is on the test classpath (as on Payara): its event writer is registered, unannotated.
+        assertTrue(registered.contains("io.streamrelay.completions.boundary.SseFrames"), registered.toString());
         assertEquals("api", RelayApplication.class.getAnnotation(jakarta.ws.rs.ApplicationPath.class).value());
     }
 }

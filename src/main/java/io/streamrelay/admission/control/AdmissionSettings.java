@@ -1,8 +1,8 @@
 package io.streamrelay.admission.control;
 
+import io.streamrelay.settings.control.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,33 +12,26 @@ import java.util.Optional;
 @ApplicationScoped
 public class AdmissionSettings {
 
-    @Inject
-    @ConfigProperty(name = "relay.keys")
     Optional<String> keys;
-
-    @Inject
-    @ConfigProperty(name = "relay.keys-file")
     Optional<String> keysFile;
-
-    @Inject
-    @ConfigProperty(name = "relay.limit.requests-per-minute")
     int requestsPerMinute;
-
-    @Inject
-    @ConfigProperty(name = "relay.limit.streams-per-client")
     int streamsPerClient;
-
-    @Inject
-    @ConfigProperty(name = "relay.limit.streams-total")
     int streamsTotal;
-
-    @Inject
-    @ConfigProperty(name = "relay.limit.tokens-per-minute")
     int tokensPerMinute;
-
-    @Inject
-    @ConfigProperty(name = "relay.cors.origins")
     Optional<String> corsOrigins;
+
+    /** Reads every setting once, at startup (MicroProfile Config or its fallback: see Settings). */
+    @PostConstruct
+    void read() {
+        Settings settings = Settings.current();
+        keys = settings.optional("relay.keys");
+        keysFile = settings.optional("relay.keys-file");
+        requestsPerMinute = settings.integer("relay.limit.requests-per-minute");
+        streamsPerClient = settings.integer("relay.limit.streams-per-client");
+        streamsTotal = settings.integer("relay.limit.streams-total");
+        tokensPerMinute = settings.integer("relay.limit.tokens-per-minute");
+        corsOrigins = settings.optional("relay.cors.origins");
+    }
 
     public Optional<String> keys() {
         return keys.filter(k -> !k.isBlank());

@@ -56,17 +56,27 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
             }
         } catch (IOException e) {
             return !closed.get(); // the next write reports the failure
+        } catch (IllegalStateException recycled) {
+            // Tomcat (TomEE) recycles the response of a client that left once it reported the departure (onComplete
+            // or onError, which ran the gone hook): nothing can be written to it any more.
+            closed.set(true);
+            return false;
         }
         return true;
     }
 
     /** Writes and flushes, or leaves the flush to the next {@link #readyToWrite()} when the container is full. */
     protected final void writeAndFlush(byte[] bytes) throws IOException {
-        out().write(bytes);
-        if (out().isReady()) {
-            out().flush();
-        } else {
-            flushPending = true;
+        try {
+            out().write(bytes);
+            if (out().isReady()) {
+                out().flush();
+            } else {
+                flushPending = true;
+            }
+        } catch (IllegalStateException recycled) {
+            // As in readyToWrite: a recycled response (TomEE) is a client that left, a failed write like any other.
+            throw new IOException("the response is no longer usable: " + recycled.getMessage(), recycled);
         }
     }
 

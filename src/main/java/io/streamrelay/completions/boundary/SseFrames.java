@@ -4,7 +4,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
-import jakarta.ws.rs.ext.Provider;
 import org.glassfish.jersey.media.sse.OutboundEvent;
 
 import java.io.IOException;
@@ -24,8 +23,10 @@ import java.util.regex.Pattern;
  * always where a field line may start, and every conforming parser skips it.
  *
  * <p>Data must be a String (the relay's events are one-line JSON); other data is written as its toString.
+ *
+ * <p>Jersey's own class, so only for Jersey (Payara): not annotated {@code @Provider} (TomEE rejects a WAR with a
+ * scanned provider whose types it cannot load); RelayApplication registers it when Jersey's SSE is present.
  */
-@Provider
 @Produces(MediaType.SERVER_SENT_EVENTS)
 public class SseFrames implements MessageBodyWriter<OutboundEvent> {
 

@@ -1,8 +1,8 @@
 package io.streamrelay.completions.control;
 
+import io.streamrelay.settings.control.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,65 +13,42 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class RelaySettings {
 
-    @Inject
-    @ConfigProperty(name = "relay.heartbeat-ms")
     long heartbeatMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.heartbeat-probes")
     int heartbeatProbes;
-
-    @Inject
-    @ConfigProperty(name = "relay.timeout.first-token-ms")
     long firstTokenTimeoutMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.timeout.idle-ms")
     long idleTimeoutMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.timeout.max-duration-ms")
     long maxDurationMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.stream.buffer-events")
     int bufferEvents;
-
-    @Inject
-    @ConfigProperty(name = "relay.request.max-bytes")
     int maxBodyBytes;
-
-    @Inject
-    @ConfigProperty(name = "relay.request.max-messages")
     int maxMessages;
-
-    @Inject
-    @ConfigProperty(name = "relay.request.max-message-chars")
     int maxMessageChars;
-
-    @Inject
-    @ConfigProperty(name = "relay.request.max-tokens")
     int maxTokens;
-
-    @Inject
-    @ConfigProperty(name = "relay.request.allowed-models")
     Optional<String> allowedModels;
-
-    @Inject
-    @ConfigProperty(name = "relay.generations.grace-ms")
     long graceMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.generations.retention-ms")
     long retentionMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.generations.max-events")
     int maxEvents;
-
-    @Inject
-    @ConfigProperty(name = "relay.generations.max-bytes")
     long maxBytes;
+
+    /** Reads every setting once, at startup (MicroProfile Config or its fallback: see Settings). */
+    @PostConstruct
+    void read() {
+        Settings settings = Settings.current();
+        heartbeatMs = settings.number("relay.heartbeat-ms");
+        heartbeatProbes = settings.integer("relay.heartbeat-probes");
+        firstTokenTimeoutMs = settings.number("relay.timeout.first-token-ms");
+        idleTimeoutMs = settings.number("relay.timeout.idle-ms");
+        maxDurationMs = settings.number("relay.timeout.max-duration-ms");
+        bufferEvents = settings.integer("relay.stream.buffer-events");
+        maxBodyBytes = settings.integer("relay.request.max-bytes");
+        maxMessages = settings.integer("relay.request.max-messages");
+        maxMessageChars = settings.integer("relay.request.max-message-chars");
+        maxTokens = settings.integer("relay.request.max-tokens");
+        allowedModels = settings.optional("relay.request.allowed-models");
+        graceMs = settings.number("relay.generations.grace-ms");
+        retentionMs = settings.number("relay.generations.retention-ms");
+        maxEvents = settings.integer("relay.generations.max-events");
+        maxBytes = settings.number("relay.generations.max-bytes");
+    }
 
     public Replay replay() {
         return new Replay(graceMs, retentionMs, maxEvents, maxBytes);

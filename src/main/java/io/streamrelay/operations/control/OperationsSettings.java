@@ -1,8 +1,8 @@
 package io.streamrelay.operations.control;
 
+import io.streamrelay.settings.control.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,29 +13,24 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OperationsSettings {
 
-    @Inject
-    @ConfigProperty(name = "relay.drain-ms")
     long drainMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.metrics.enabled")
     boolean metricsEnabled;
-
-    @Inject
-    @ConfigProperty(name = "relay.health.upstream-failures")
     int upstreamFailures;
-
-    @Inject
-    @ConfigProperty(name = "relay.health.upstream-window-ms")
     long upstreamWindowMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.admin-keys")
     Optional<String> adminKeys;
-
-    @Inject
-    @ConfigProperty(name = "otel.sdk.disabled", defaultValue = "true")
     boolean tracingDisabled;
+
+    /** Reads every setting once, at startup (MicroProfile Config or its fallback: see Settings). */
+    @PostConstruct
+    void read() {
+        Settings settings = Settings.current();
+        drainMs = settings.number("relay.drain-ms");
+        metricsEnabled = settings.flag("relay.metrics.enabled");
+        upstreamFailures = settings.integer("relay.health.upstream-failures");
+        upstreamWindowMs = settings.number("relay.health.upstream-window-ms");
+        adminKeys = settings.optional("relay.admin-keys");
+        tracingDisabled = settings.flag("otel.sdk.disabled", true);
+    }
 
     /** How long running streams may continue once a drain began, in milliseconds. */
     public long drainMs() {

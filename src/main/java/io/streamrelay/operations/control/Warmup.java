@@ -1,5 +1,6 @@
 package io.streamrelay.operations.control;
 
+import io.streamrelay.settings.control.Settings;
 import io.streamrelay.admission.control.GatewayKeys;
 import io.streamrelay.admission.control.Limits;
 import io.streamrelay.completions.control.TokenRelay;
@@ -9,7 +10,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +60,7 @@ public class Warmup {
         drain.draining();
         upstream.state();
         // Payara's config source names the HTTP port (a comma-separated list when it has several).
-        port = ConfigProvider.getConfig().getOptionalValue("payara.instance.http.port", String.class)
+        port = Settings.current().optional("payara.instance.http.port")
                 .map(ports -> ports.split(",")[0].strip()).filter(p -> p.matches("\\d+")).map(Integer::parseInt)
                 .orElse(0);
         if (port > 0) {

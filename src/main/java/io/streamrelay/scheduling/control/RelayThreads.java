@@ -1,12 +1,11 @@
 package io.streamrelay.scheduling.control;
 
+import io.streamrelay.settings.control.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The relay's task queues: timers and upstream callbacks (short tasks that never block) and writers (SSE writes,
@@ -16,30 +15,28 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class RelayThreads {
 
+    /** The default one (java:comp/DefaultManagedThreadFactory): threads with the application's context. */
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threadFactory;
 
-    @Inject
-    @ConfigProperty(name = "relay.threads.timers")
     int timerThreads;
-
-    @Inject
-    @ConfigProperty(name = "relay.threads.writers")
     int writerThreads;
-
-    @Inject
-    @ConfigProperty(name = "relay.threads.upstream")
     int upstreamThreads;
 
     private TaskQueue timers;
     private TaskQueue writers;
     private TaskQueue upstream;
 
+    /** Reads the thread counts (MicroProfile Config or its fallback: see Settings) and starts the workers. */
     @PostConstruct
     void start() {
-        timers = new TaskQueue("timers", executor, timerThreads);
-        writers = new TaskQueue("writers", executor, writerThreads);
-        upstream = new TaskQueue("upstream", executor, upstreamThreads);
+        Settings settings = Settings.current();
+        timerThreads = settings.integer("relay.threads.timers");
+        writerThreads = settings.integer("relay.threads.writers");
+        upstreamThreads = settings.integer("relay.threads.upstream");
+        timers = new TaskQueue("timers", threadFactory, timerThreads);
+        writers = new TaskQueue("writers", threadFactory, writerThreads);
+        upstream = new TaskQueue("upstream", threadFactory, upstreamThreads);
     }
 
     public TaskQueue timers() {

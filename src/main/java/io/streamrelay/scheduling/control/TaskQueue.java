@@ -8,14 +8,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tasks, now or after a delay, run by a fixed number of long-running tasks that were submitted once to a
- * container executor. Handing a task over is a queue insert, not a container submission.
+ * Tasks, now or after a delay, run by a fixed number of long-running workers started once: on threads of their own
+ * from the container's ManagedThreadFactory (or tasks on an executor, in unit tests). Handing a task over is a queue
+ * insert, not a container submission. Workers never sit on a server's shared executor, whose size differs by
+ * server (TomEE's default managed executor: 5 threads and a queue of 15, fewer than the relay's 12 workers).
  */
 public final class TaskQueue implements Executor {
 
@@ -24,7 +27,7 @@ public final class TaskQueue implements Executor {
     private final String name;
     private final DelayQueue<Task> queue = new DelayQueue<>();
     private final AtomicLong order = new AtomicLong();
-    private final List<Future<?>> workers = new ArrayList<>();
+    private final List<Runnable> stoppers = new ArrayList<>();
     private volatile boolean stopped;
 
     /** A scheduled task that may still be called off; cancelling a task that already ran does nothing. */
@@ -32,10 +35,23 @@ public final class TaskQueue implements Executor {
         void cancel();
     }
 
-    public TaskQueue(String name, ExecutorService container, int threads) {
+    /** Workers on {@code threads} threads made by {@code factory} (the server's ManagedThreadFactory). */
+    public TaskQueue(String name, ThreadFactory factory, int threads) {
         this.name = name;
         for (int i = 0; i < threads; i++) {
-            workers.add(container.submit(this::work));
+            Thread worker = factory.newThread(this::work);
+            worker.setName("relay-" + name + "-" + i);
+            worker.start();
+            stoppers.add(worker::interrupt);
+        }
+    }
+
+    /** Workers as {@code threads} never-ending tasks on {@code executor}, which must have that many threads free. */
+    public TaskQueue(String name, ExecutorService executor, int threads) {
+        this.name = name;
+        for (int i = 0; i < threads; i++) {
+            Future<?> worker = executor.submit(this::work);
+            stoppers.add(() -> worker.cancel(true));
         }
     }
 
@@ -55,7 +71,7 @@ public final class TaskQueue implements Executor {
 
     public void stop() {
         stopped = true;
-        workers.forEach(worker -> worker.cancel(true));
+        stoppers.forEach(Runnable::run);
     }
 
     private void work() {

@@ -1,8 +1,8 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.settings.control.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,57 +17,38 @@ public class UpstreamSettings {
 
     static final String DEFAULT_URL = "https://api.deepseek.com";
 
-    @Inject
-    @ConfigProperty(name = "relay.upstream.url")
     Optional<String> url;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.api-key")
     Optional<String> apiKey;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.model")
     String model;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.stream-options")
     boolean streamOptions;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.connect-timeout-ms")
     long connectTimeoutMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.demo.token-interval-ms")
     long demoTokenIntervalMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.fallback.url")
     Optional<String> fallbackUrl;
-
-    @Inject
-    @ConfigProperty(name = "relay.fallback.api-key")
     Optional<String> fallbackApiKey;
-
-    @Inject
-    @ConfigProperty(name = "relay.fallback.model")
     Optional<String> fallbackModel;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.retry.max-attempts")
     int retryMaxAttempts;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.retry.budget-ms")
     long retryBudgetMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.retry.backoff-ms")
     long retryBackoffMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.upstream.retry.max-retry-after-ms")
     long retryMaxRetryAfterMs;
+
+    /** Reads every setting once, at startup (MicroProfile Config or its fallback: see Settings). */
+    @PostConstruct
+    void read() {
+        Settings settings = Settings.current();
+        url = settings.optional("relay.upstream.url");
+        apiKey = settings.optional("relay.upstream.api-key");
+        model = settings.text("relay.upstream.model");
+        streamOptions = settings.flag("relay.upstream.stream-options");
+        connectTimeoutMs = settings.number("relay.upstream.connect-timeout-ms");
+        demoTokenIntervalMs = settings.number("relay.demo.token-interval-ms");
+        fallbackUrl = settings.optional("relay.fallback.url");
+        fallbackApiKey = settings.optional("relay.fallback.api-key");
+        fallbackModel = settings.optional("relay.fallback.model");
+        retryMaxAttempts = settings.integer("relay.upstream.retry.max-attempts");
+        retryBudgetMs = settings.number("relay.upstream.retry.budget-ms");
+        retryBackoffMs = settings.number("relay.upstream.retry.backoff-ms");
+        retryMaxRetryAfterMs = settings.number("relay.upstream.retry.max-retry-after-ms");
+    }
 
     /** With neither a URL nor a key there is nothing to call: the offline model answers instead. */
     public boolean configured() {
