@@ -5,14 +5,14 @@ import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.streamrelay.completions.control.RelaySettings;
 import io.streamrelay.scheduling.control.TaskQueue;
+import io.streamrelay.settings.control.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -33,29 +33,26 @@ public class ClusterGrid {
     @Inject
     Instance<HazelcastInstance> hazelcast;
 
-    @Inject
-    @ConfigProperty(name = "relay.cluster.enabled", defaultValue = "auto")
     String enabled;
-
-    @Inject
-    @ConfigProperty(name = "relay.cluster.batch-ms", defaultValue = "20")
     long batchMs;
-
-    @Inject
-    @ConfigProperty(name = "relay.cluster.log-batches", defaultValue = "10000")
     int logBatches;
 
     @Inject
     RelaySettings settings;
 
+    /** Grid work gets threads of its own, like the relay's workers (see RelayThreads). */
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threadFactory;
 
     private HazelcastInstance grid;
     private TaskQueue tasks;
 
     @PostConstruct
     void start() {
+        Settings values = Settings.current();
+        enabled = values.optional("relay.cluster.enabled").orElse("auto");
+        batchMs = values.number("relay.cluster.batch-ms");
+        logBatches = values.integer("relay.cluster.log-batches");
         HazelcastInstance found = hazelcast.isResolvable() ? hazelcast.get() : null;
         boolean running = found != null && found.getLifecycleService().isRunning();
         boolean wanted = "auto".equalsIgnoreCase(enabled.trim()) ? running : Boolean.parseBoolean(enabled.trim());
@@ -70,7 +67,7 @@ public class ClusterGrid {
         long ttlSeconds = (settings.timers().maxDurationMs() + settings.replay().retentionMs()) / 1000 + 60;
         found.getConfig().addRingBufferConfig(new RingbufferConfig(LOG_PREFIX + "*").setCapacity(logBatches)
                 .setBackupCount(1).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, ttlSeconds)));
-        tasks = new TaskQueue("grid", executor, 2);
+        tasks = new TaskQueue("grid", threadFactory, 2);
         grid = found;
         LOG.info(() -> "clustered generations on Payara's data grid, member " + self() + " of "
                 + found.getCluster().getMembers().size());
