@@ -1,0 +1,163 @@
+package io.streamrelay.usage.control;
+
+import io.streamrelay.usage.entity.LedgerEntry;
+import io.streamrelay.usage.entity.UsageGroup;
+import io.streamrelay.usage.entity.UsageRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.Persistence;
+import jakarta.persistence.TypedQuery;
+import org.flywaydb.core.Flyway;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The ledger's database: migrated by Flyway ({@code db/ledger}) and written and read through standard JPA
+ * (persistence unit {@code ledger}, resource-local, given its datasource at run time). It opens on first use and
+ * again after a failure, so a database that is down at start or goes away later costs retries, never the relay.
+ */
+@ApplicationScoped
+public class LedgerStore {
+
+    private static final Logger LOG = Logger.getLogger(LedgerStore.class.getName());
+
+    @Inject
+    LedgerSettings settings;
+
+    private DataSource dataSource;
+    private volatile EntityManagerFactory factory;
+
+    /** Where the ledger is, for the log: a JNDI name or the JDBC URL without its parameters. */
+    public String describe() {
+        return settings.jdbcUrl().map(url -> url.split("[?;]")[0]).orElse(settings.datasource());
+    }
+
+    /**
+     * Looks the datasource up; call it on a container thread (a JNDI {@code java:comp} name needs the
+     * application's naming context).
+     */
+    public synchronized void resolve() throws NamingException {
+        if (dataSource == null) {
+            dataSource = settings.jdbcUrl().isPresent()
+                    ? new DriverDataSource(settings.jdbcUrl().get(), settings.jdbcUser(), settings.jdbcPassword())
+                    : (DataSource) new InitialContext().lookup(settings.datasource());
+        }
+    }
+
+    /** Migrates the schema and opens the persistence unit, unless open. */
+    public synchronized EntityManagerFactory open() {
+        if (factory == null) {
+            if (dataSource == null) {
+                throw new IllegalStateException("the ledger's datasource was not found: " + describe());
+            }
+            Flyway.configure(LedgerStore.class.getClassLoader()).dataSource(dataSource)
+                    .locations("classpath:db/ledger").table("ledger_schema_history")
+                    // The server's default database may hold its own tables: the ledger's history starts at 0.
+                    .baselineOnMigrate(true).baselineVersion("0")
+                    .load().migrate();
+            factory = Persistence.createEntityManagerFactory("ledger",
+                    Map.of("jakarta.persistence.nonJtaDataSource", dataSource));
+            LOG.info(() -> "usage ledger open on " + describe());
+        }
+        return factory;
+    }
+
+    public boolean isOpen() {
+        return factory != null;
+    }
+
+    /** Writes the entries in one transaction; {@code retry}: a write whose outcome is unknown, merged not inserted. */
+    public void write(List<LedgerEntry> entries, boolean retry) {
+        EntityManager manager = open().createEntityManager();
+        try {
+            EntityTransaction transaction = manager.getTransaction();
+            transaction.begin();
+            for (LedgerEntry entry : entries) {
+                if (retry) {
+                    manager.merge(UsageRecord.of(entry));
+                } else {
+                    manager.persist(UsageRecord.of(entry));
+                }
+            }
+            transaction.commit();
+        } catch (RuntimeException failure) {
+            if (manager.getTransaction().isActive()) {
+                manager.getTransaction().rollback();
+            }
+            throw failure;
+        } finally {
+            manager.close();
+        }
+    }
+
+    /** Totals by key, model and day over [from, to] (UTC days); {@code key} null for every key. */
+    public List<UsageGroup> groups(LocalDate from, LocalDate to, String key) {
+        EntityManager manager = open().createEntityManager();
+        try {
+            TypedQuery<Object[]> query = manager.createQuery("SELECT r.keyId, r.modelAnswered, r.day, COUNT(r),"
+                    + " SUM(r.promptTokens), SUM(r.completionTokens), SUM(r.reasoningTokens), SUM(r.costUsd),"
+                    + " SUM(CASE WHEN r.estimated = TRUE THEN r.promptTokens + r.completionTokens ELSE 0 END)"
+                    + " FROM UsageRecord r WHERE r.day >= :from AND r.day <= :to"
+                    + (key == null ? "" : " AND r.keyId = :key")
+                    + " GROUP BY r.keyId, r.modelAnswered, r.day ORDER BY r.day, r.keyId, r.modelAnswered",
+                    Object[].class).setParameter("from", from).setParameter("to", to);
+            if (key != null) {
+                query.setParameter("key", key);
+            }
+            List<UsageGroup> groups = new ArrayList<>();
+            for (Object[] row : query.getResultList()) {
+                groups.add(new UsageGroup((String) row[0], (String) row[1], (LocalDate) row[2], number(row[3]),
+                        number(row[4]), number(row[5]), number(row[6]),
+                        row[7] == null ? 0 : ((Number) row[7]).doubleValue(), number(row[8])));
+            }
+            return groups;
+        } finally {
+            manager.close();
+        }
+    }
+
+    /** A key's tokens (prompt plus completion) and cost in USD since {@code from} (a UTC day), from the records. */
+    public double[] spent(String key, LocalDate from) {
+        EntityManager manager = open().createEntityManager();
+        try {
+            Object[] row = manager.createQuery("SELECT SUM(r.promptTokens + r.completionTokens), SUM(r.costUsd)"
+                    + " FROM UsageRecord r WHERE r.keyId = :key AND r.day >= :from", Object[].class)
+                    .setParameter("key", key).setParameter("from", from).getSingleResult();
+            return new double[] {row[0] == null ? 0 : ((Number) row[0]).doubleValue(),
+                    row[1] == null ? 0 : ((Number) row[1]).doubleValue()};
+        } finally {
+            manager.close();
+        }
+    }
+
+    /** After a failure: the next use opens anew (a fresh factory, fresh connections). */
+    public synchronized void reset() {
+        EntityManagerFactory open = factory;
+        factory = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (RuntimeException ignored) {
+                // Already broken: nothing to release.
+            }
+        }
+    }
+
+    public synchronized void close() {
+        reset();
+    }
+
+    private static long number(Object value) {
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+}
