@@ -10,7 +10,6 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
 import jakarta.persistence.TypedQuery;
-import org.flywaydb.core.Flyway;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -42,6 +41,11 @@ public class LedgerStore {
         return settings.jdbcUrl().map(url -> url.split("[?;]")[0]).orElse(settings.datasource());
     }
 
+    /** For a caller that brings its own datasource (the schema and benchmark tests). */
+    synchronized void use(DataSource given) {
+        dataSource = given;
+    }
+
     /**
      * Looks the datasource up; call it on a container thread (a JNDI {@code java:comp} name needs the
      * application's naming context).
@@ -60,11 +64,7 @@ public class LedgerStore {
             if (dataSource == null) {
                 throw new IllegalStateException("the ledger's datasource was not found: " + describe());
             }
-            Flyway.configure(LedgerStore.class.getClassLoader()).dataSource(dataSource)
-                    .locations("classpath:db/ledger").table("ledger_schema_history")
-                    // The server's default database may hold its own tables: the ledger's history starts at 0.
-                    .baselineOnMigrate(true).baselineVersion("0")
-                    .load().migrate();
+            LedgerSchema.migrate(dataSource, "latest");
             factory = Persistence.createEntityManagerFactory("ledger",
                     Map.of("jakarta.persistence.nonJtaDataSource", dataSource));
             LOG.info(() -> "usage ledger open on " + describe());
