@@ -7,6 +7,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,9 @@ public class LedgerWriter {
         return false;
     }
 
-    /** Entries dropped because the queue was full, since start. */
+    /** Entries dropped because the queue was full, since start ({@code relay_ledger_dropped_records} in /metrics). */
+    @Gauge(name = "relay_ledger_dropped_records", absolute = true, unit = MetricUnits.NONE,
+            description = "Usage records dropped because the ledger's queue was full (its database down too long)")
     public long dropped() {
         return dropped.get();
     }
@@ -83,6 +87,8 @@ public class LedgerWriter {
     }
 
     /** Entries queued and not yet written. */
+    @Gauge(name = "relay_ledger_queued_records", absolute = true, unit = MetricUnits.NONE,
+            description = "Usage records waiting for the ledger's database")
     public int queued() {
         return queue.size();
     }
