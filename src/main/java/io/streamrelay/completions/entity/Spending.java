@@ -20,8 +20,8 @@ public interface Spending {
      * @param model      the model the upstream will be asked for
      * @param stop       ends the generation through its single exit with a terminal error of the given code; the
      *                   upstream is cancelled and the generation's end is reported as for every other ending
-     * @return the meter the generation reports its output to, or null when there is nothing to meter (then metering
-     *         costs the token path one null check)
+     * @return the meter the generation reports its output to, or null when there is nothing to meter (then nothing
+     *         is added to the token path)
      * @throws io.streamrelay.problems.entity.ProblemException to refuse the generation (answered as a problem)
      */
     Meter open(String generation, Caller caller, String model, Stop stop);

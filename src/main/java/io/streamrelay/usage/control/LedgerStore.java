@@ -16,8 +16,11 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
@@ -100,30 +103,50 @@ public class LedgerStore {
         }
     }
 
-    /** Totals by key, model and day over [from, to] (UTC days); {@code key} null for every key. */
+    /**
+     * Totals by key, model and day over [from, to] (UTC days); {@code key} null for every key. Grouped by the
+     * estimated flag too and folded here: no boolean is compared in SQL (EclipseLink writes it as 1, which H2 2
+     * refuses to compare with a BOOLEAN column).
+     */
     public List<UsageGroup> groups(LocalDate from, LocalDate to, String key) {
         EntityManager manager = open().createEntityManager();
         try {
-            TypedQuery<Object[]> query = manager.createQuery("SELECT r.keyId, r.modelAnswered, r.day, COUNT(r),"
-                    + " SUM(r.promptTokens), SUM(r.completionTokens), SUM(r.reasoningTokens), SUM(r.costUsd),"
-                    + " SUM(CASE WHEN r.estimated = TRUE THEN r.promptTokens + r.completionTokens ELSE 0 END)"
+            TypedQuery<Object[]> query = manager.createQuery("SELECT r.keyId, r.modelAnswered, r.day, r.estimated,"
+                    + " COUNT(r), SUM(r.promptTokens), SUM(r.completionTokens), SUM(r.reasoningTokens), SUM(r.costUsd)"
                     + " FROM UsageRecord r WHERE r.day >= :from AND r.day <= :to"
                     + (key == null ? "" : " AND r.keyId = :key")
-                    + " GROUP BY r.keyId, r.modelAnswered, r.day ORDER BY r.day, r.keyId, r.modelAnswered",
-                    Object[].class).setParameter("from", from).setParameter("to", to);
+                    + " GROUP BY r.keyId, r.modelAnswered, r.day, r.estimated", Object[].class)
+                    .setParameter("from", from).setParameter("to", to);
             if (key != null) {
                 query.setParameter("key", key);
             }
-            List<UsageGroup> groups = new ArrayList<>();
+            Map<List<Object>, UsageGroup> groups = new TreeMap<>(GROUP_ORDER);
             for (Object[] row : query.getResultList()) {
-                groups.add(new UsageGroup((String) row[0], (String) row[1], (LocalDate) row[2], number(row[3]),
-                        number(row[4]), number(row[5]), number(row[6]),
-                        row[7] == null ? 0 : ((Number) row[7]).doubleValue(), number(row[8])));
+                boolean estimated = row[3] instanceof Boolean flag ? flag : number(row[3]) != 0;
+                long prompt = number(row[5]);
+                long completion = number(row[6]);
+                UsageGroup part = new UsageGroup((String) row[0], (String) row[1], (LocalDate) row[2], number(row[4]),
+                        prompt, completion, number(row[7]), row[8] == null ? 0 : ((Number) row[8]).doubleValue(),
+                        estimated ? prompt + completion : 0);
+                groups.merge(Arrays.asList(row[2], row[0], row[1]), part, LedgerStore::sum);
             }
-            return groups;
+            return new ArrayList<>(groups.values());
         } finally {
             manager.close();
         }
+    }
+
+    /** Day, key, model; a null model first. */
+    private static final Comparator<List<Object>> GROUP_ORDER = Comparator
+            .comparing((List<Object> g) -> (LocalDate) g.get(0))
+            .thenComparing(g -> (String) g.get(1), Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(g -> (String) g.get(2), Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    private static UsageGroup sum(UsageGroup a, UsageGroup b) {
+        return new UsageGroup(a.key(), a.model(), a.day(), a.requests() + b.requests(),
+                a.promptTokens() + b.promptTokens(), a.completionTokens() + b.completionTokens(),
+                a.reasoningTokens() + b.reasoningTokens(), a.costUsd() + b.costUsd(),
+                a.estimatedTokens() + b.estimatedTokens());
     }
 
     /** A key's tokens (prompt plus completion) and cost in USD since {@code from} (a UTC day), from the records. */

@@ -8,12 +8,17 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 /**
  * Hears every generation's single exit (on the thread that ended it): builds its ledger entry, settles its budget
  * and queues the entry for the writer. Nothing here waits for the database.
  */
 @ApplicationScoped
 public class UsageObserver {
+
+    private static final Logger LOG = Logger.getLogger(UsageObserver.class.getName());
 
     @Inject
     LedgerSettings settings;
@@ -37,8 +42,13 @@ public class UsageObserver {
     }
 
     void ended(@Observes RelayEvent.GenerationEnded ended) {
-        LedgerEntry entry = LedgerEntries.of(ended, prices);
-        budgets.settle(ended.id(), entry);
-        writer.offer(entry);
+        try {
+            LedgerEntry entry = LedgerEntries.of(ended, prices);
+            budgets.settle(ended.id(), entry);
+            writer.offer(entry);
+        } catch (RuntimeException failure) {
+            // The generation has ended already; the other observers (metrics, traces) must still hear of it.
+            LOG.log(Level.WARNING, "usage of generation " + ended.id() + " not recorded", failure);
+        }
     }
 }

@@ -20,11 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The ledger's schema on a throwaway PostgreSQL cluster (no server): Flyway on an empty database and on one left at
- * the previous version with its rows, the store's writes and groups through JPA (EclipseLink, as in Payara), and
- * the records per second its batches sustain (printed, not asserted: a figure for docs/usage.md).
+ * The ledger on a throwaway PostgreSQL cluster, without a server: Flyway on an empty database, on one left at the
+ * previous version with its rows, and beside other tables; the store's writes and groups through JPA (EclipseLink,
+ * as in Payara); the writer's bounded queue while the database is down and its flush at stop; and the records per
+ * second its batches sustain (printed, not asserted: a figure for docs/usage.md).
  */
-class LedgerSchemaIT {
+class LedgerDatabaseIT {
 
     static PostgresCluster cluster;
 
@@ -36,6 +37,8 @@ class LedgerSchemaIT {
             statement.execute("CREATE DATABASE previous");
             statement.execute("CREATE DATABASE bench");
             statement.execute("CREATE DATABASE shared");
+            statement.execute("CREATE DATABASE writer");
+            statement.execute("CREATE DATABASE flush");
         }
     }
 
@@ -106,12 +109,85 @@ class LedgerSchemaIT {
         assertEquals(List.of("0", "1", "2"), versions("shared"));
     }
 
+    @Test
+    void theWriterHoldsItsBoundWhileTheDatabaseIsDownThenWritesEverythingItKept() throws Exception {
+        LedgerWriter writer = writer("writer", 10, 5);
+        writer.offer(entry("w-first", "w", "m", 1, 1, false, LocalDateTime.now()));
+        awaitWritten(writer, 1);
+        cluster.down();
+        int dropped = 0;
+        try {
+            for (int i = 0; i < 30; i++) {
+                if (!writer.offer(entry("w" + i, "w", "m", 1, 1, false, LocalDateTime.now()))) {
+                    dropped++;
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            cluster.up();
+        }
+        assertEquals(dropped, writer.dropped());
+        assertTrue(dropped >= 30 - 10 - 5 && dropped <= 30 - 10, "dropped " + dropped);
+        awaitWritten(writer, 1 + 30 - dropped);
+        assertEquals(1 + 30 - dropped, count("writer"), "every record kept was written, once");
+        writer.flush();
+    }
+
+    @Test
+    void whatIsQueuedAtStopIsWrittenBeforeTheWriterEnds() throws Exception {
+        LedgerWriter writer = writer("flush", 1000, 50);
+        for (int i = 0; i < 400; i++) {
+            assertTrue(writer.offer(entry("f" + i, "f", "m", 1, 1, false, LocalDateTime.now())));
+        }
+        writer.flush(); // what the container calls after the drain
+        assertEquals(400, count("flush"));
+    }
+
+    private static LedgerWriter writer(String database, int queue, int batch) {
+        LedgerWriter writer = new LedgerWriter();
+        writer.store = store(database);
+        writer.settings = writer.store.settings;
+        writer.settings.queueRecords = queue;
+        writer.settings.batchRecords = batch;
+        writer.settings.flushMs = 20_000;
+        writer.threads = new jakarta.enterprise.concurrent.ManagedThreadFactory() {
+            @Override
+            public Thread newThread(Runnable task) {
+                return new Thread(task);
+            }
+
+            @Override
+            public java.util.concurrent.ForkJoinWorkerThread newThread(java.util.concurrent.ForkJoinPool pool) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        writer.start();
+        return writer;
+    }
+
+    private static void awaitWritten(LedgerWriter writer, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (writer.written() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(count, writer.written());
+    }
+
+    private static long count(String database) throws Exception {
+        try (Connection connection = new DriverDataSource(url(database), PostgresCluster.USER, null).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM usage_record")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     /** The writer's path (one transaction per batch of 500) on this cluster: a figure, printed. */
     @Test
     void recordsPerSecondOnPostgres() throws Exception {
         LedgerStore store = store("bench");
         store.open();
-        int batches = 40;
+        int batches = 20;
         int size = 500;
         long started = System.nanoTime();
         for (int b = 0; b < batches; b++) {
