@@ -94,7 +94,8 @@ public class Budgets implements Spending {
             double[] spent = store.spent(budget.key(), from);
             return budget.unit() == Budget.Unit.TOKENS ? (long) spent[0] : Math.round(spent[1] * KeySpend.NANO_USD);
         } catch (RuntimeException failure) {
-            LOG.warning(() -> "budget of " + budget.key() + " starts from 0: the ledger cannot be read (" + failure + ")");
+            LOG.warning(() -> "budget of " + budget.key() + " starts from 0: the ledger cannot be read ("
+                    + failure + ")");
             return 0;
         }
     }

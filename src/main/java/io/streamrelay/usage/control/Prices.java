@@ -31,8 +31,9 @@ public final class Prices {
             if (colon <= 0 || slash < 0) {
                 throw new IllegalArgumentException("relay.prices: not model:input/output: " + item);
             }
-            prices.put(item.substring(0, colon).strip(), new Price(Double.parseDouble(item.substring(colon + 1, slash)),
-                    Double.parseDouble(item.substring(slash + 1))));
+            double input = Double.parseDouble(item.substring(colon + 1, slash));
+            double output = Double.parseDouble(item.substring(slash + 1));
+            prices.put(item.substring(0, colon).strip(), new Price(input, output));
         }
         return new Prices(Map.copyOf(prices));
     }
