@@ -123,8 +123,7 @@ public class LedgerWriter {
                 retry = false;
                 backoffMs = 0;
             } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                break;
+                stopRequested(); // a container stopping its threads: what is queued is still written, in time
             } catch (RuntimeException | LinkageError failure) {
                 if (backoffMs == 0) {
                     LOG.warning(() -> "usage ledger cannot write to " + store.describe() + " (" + failure
@@ -146,13 +145,19 @@ public class LedgerWriter {
         store.close();
     }
 
-    private static boolean pause(long ms) {
+    private boolean pause(long ms) {
         try {
             TimeUnit.MILLISECONDS.sleep(ms);
-            return true;
         } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return false;
+            stopRequested();
+        }
+        return !stopping || System.nanoTime() < stopDeadline;
+    }
+
+    private synchronized void stopRequested() {
+        if (!stopping) {
+            stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.flushMs());
+            stopping = true;
         }
     }
 
@@ -162,8 +167,7 @@ public class LedgerWriter {
      */
     @PreDestroy
     void flush() {
-        stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.flushMs());
-        stopping = true;
+        stopRequested();
         try {
             thread.join(settings.flushMs() + 1000);
         } catch (InterruptedException interrupted) {
