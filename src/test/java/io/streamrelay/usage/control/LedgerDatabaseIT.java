@@ -39,6 +39,7 @@ class LedgerDatabaseIT {
             statement.execute("CREATE DATABASE shared");
             statement.execute("CREATE DATABASE writer");
             statement.execute("CREATE DATABASE flush");
+            statement.execute("CREATE DATABASE late");
         }
     }
 
@@ -130,6 +131,25 @@ class LedgerDatabaseIT {
         assertTrue(dropped >= 30 - 10 - 5 && dropped <= 30 - 10, "dropped " + dropped);
         awaitWritten(writer, 1 + 30 - dropped);
         assertEquals(1 + 30 - dropped, count("writer"), "every record kept was written, once");
+        writer.flush();
+    }
+
+    @Test
+    void aLedgerWhoseDatabaseIsDownAtStartOpensWhenItComesBack() throws Exception {
+        cluster.down();
+        LedgerWriter writer;
+        try {
+            writer = writer("late", 100, 10);
+            for (int i = 0; i < 5; i++) {
+                assertTrue(writer.offer(entry("l" + i, "l", "m", 1, 1, false, LocalDateTime.now())));
+            }
+            Thread.sleep(500);
+            assertEquals(0, writer.written());
+        } finally {
+            cluster.up();
+        }
+        awaitWritten(writer, 5);
+        assertEquals(List.of("1", "2"), versions("late"), "migrated once it could");
         writer.flush();
     }
 
