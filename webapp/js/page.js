@@ -5,6 +5,7 @@
 import { streamChat, ToolCallAssembler } from './streamrelay.js';
 import { MarkdownView } from './markdown.js';
 import { ToolCallView } from './tool-call-view.js';
+import { showUsageToday } from './usage-today.js';
 
 const OFFLINE_MODEL = 'streamrelay-demo';
 
@@ -16,6 +17,8 @@ const stopButton = byId('stop');
 const conversation = byId('conversation');
 const modelLine = byId('model');
 const emptyHint = byId('empty');
+const usageToday = byId('usage-today');
+showUsageToday(usageToday);
 
 // ?model=… in the page's address asks the relay for that model; without it the relay's configured one answers.
 const requestedModel = new URLSearchParams(location.search).get('model') ?? undefined;
@@ -128,6 +131,8 @@ async function send() {
   } finally {
     setRunning(null);
     promptBox.focus();
+    // The record is written a moment after the end, by the ledger's writer.
+    setTimeout(() => showUsageToday(usageToday), 1000);
   }
 }
 

@@ -7,6 +7,7 @@ import io.streamrelay.completions.boundary.NothingToFollow;
 import io.streamrelay.completions.boundary.SseFrames;
 import io.streamrelay.json.boundary.RelayJsonProvider;
 import io.streamrelay.operations.boundary.StatusMetricsResource;
+import io.streamrelay.usage.boundary.UsageResource;
 import io.streamrelay.problems.boundary.ProblemMapper;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
@@ -29,7 +30,7 @@ public class RelayApplication extends Application {
     public Set<Class<?>> getClasses() {
         Set<Class<?>> classes = new HashSet<>(Set.of(ChatResource.class, GenerationResource.class,
                 MetricsResource.class, ProblemMapper.class, NothingToFollow.Mapper.class, RelayJsonProvider.class,
-                StatusMetricsResource.class));
+                StatusMetricsResource.class, UsageResource.class));
         if (visible(JERSEY_SSE)) {
             classes.add(SseFrames.class);
         }

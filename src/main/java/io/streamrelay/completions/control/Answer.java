@@ -39,9 +39,15 @@ final class Answer implements Consumer<UpstreamEvent> {
     private String finishReason;
     private Usage usage;
     private int relayed;
+    private String endpoint = "chat";
 
     Answer(Relay relay) {
         this.relay = relay;
+    }
+
+    /** {@code chat} (created with its first client) or {@code generations} (POST /api/generations). */
+    synchronized void createdBy(String createdBy) {
+        endpoint = createdBy;
     }
 
     synchronized void announced(String model) {
@@ -150,6 +156,7 @@ final class Answer implements Consumer<UpstreamEvent> {
                 requestModel != null ? requestModel : announcedModel, model(), startedNanos, firstTokenNanos,
                 System.nanoTime(), relayed, done != null ? done.usage() : null,
                 last instanceof StreamEvent.Failure failure ? failure.code() : null,
-                done != null ? done.finishReason() : null, List.copyOf(attempts), followers.departures(), logBytes);
+                done != null ? done.finishReason() : null, List.copyOf(attempts), followers.departures(), logBytes,
+                usage, endpoint);
     }
 }

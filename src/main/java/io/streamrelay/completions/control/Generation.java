@@ -39,7 +39,6 @@ final class Generation implements Answer.Relay {
     private final Exit exit;
     private final Answer answer = new Answer(this);
     private final Ticker ticker;
-
     private final Object lock = new Object();
     private final ReplayLog log;
     private final Followers followers;
@@ -66,9 +65,10 @@ final class Generation implements Answer.Relay {
         return id;
     }
 
-    /** Where it and its followers report their lifecycle (metrics, traces): a few events each, none per token. */
-    void reportTo(Consumer<RelayEvent> observer) {
+    /** Where it and its followers report (a few events each, none per token); {@code chat} or {@code generations}. */
+    void reportTo(Consumer<RelayEvent> observer, String endpoint) {
         events = observer;
+        answer.createdBy(endpoint);
         followers.reportTo(observer);
     }
 
@@ -197,7 +197,7 @@ final class Generation implements Answer.Relay {
         if (deliver == null) {
             end();
         } else if (counted) {
-            lease.tokens(1); // output counts against the caller's allowance as it streams
+            lease.tokens(1); // output counts against the caller's allowance (and any budget) as it streams
             deliver.run();
         } else {
             deliver.run();

@@ -6,6 +6,7 @@ import io.streamrelay.admission.entity.Caller;
 import io.streamrelay.admission.entity.Lease;
 import io.streamrelay.completions.entity.GenerationView;
 import io.streamrelay.completions.entity.RelayEvent;
+import io.streamrelay.completions.entity.Spending;
 import io.streamrelay.completions.entity.TokenSink;
 import io.streamrelay.problems.entity.ProblemException;
 import io.streamrelay.scheduling.control.RelayThreads;
@@ -14,6 +15,7 @@ import io.streamrelay.upstream.entity.ChatRequest;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -57,6 +59,12 @@ public class TokenRelay {
     @Inject
     OtherInstances cluster;
 
+    /** Budgets, when the usage component is deployed: a seam the core defines and does not implement. */
+    @Inject
+    Instance<Spending> spendings;
+
+    private volatile Spending spending;
+
     private final SecureRandom random = new SecureRandom();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
 
@@ -65,7 +73,7 @@ public class TokenRelay {
      * caller or the server has no stream slot left, or the instance is draining ({@link Intake}).
      */
     public void chat(ChatRequest request, Caller caller, SinkOpener opener) throws IOException {
-        Generation generation = create(request, caller);
+        Generation generation = create(request, caller, "chat");
         TokenSink sink;
         try {
             // Opened only once admitted: a refusal must still be able to answer with a plain problem response.
@@ -88,7 +96,7 @@ public class TokenRelay {
 
     /** POST /api/generations: a generation nobody follows yet; its upstream starts at once. */
     public GenerationView start(ChatRequest request, Caller caller) {
-        Generation generation = create(request, caller);
+        Generation generation = create(request, caller, "generations");
         guarded(generation, () -> generation.start(upstream));
         return generation.view();
     }
@@ -144,21 +152,37 @@ public class TokenRelay {
     }
 
     /** Every endpoint that starts a generation comes here: the intake and the limits refuse before any stream. */
-    private Generation create(ChatRequest request, Caller caller) {
+    private Generation create(ChatRequest request, Caller caller, String createdBy) {
         intake.admit();
-        Lease lease = limits.admit(caller);
+        Lease slot = limits.admit(caller);
         try {
-            Generation generation = new Generation(newId(), request, caller, lease, settings, threads.timers(),
+            String id = newId();
+            Generation[] stopped = new Generation[1];
+            // May refuse (a budget spent): before the generation exists or any stream byte is sent.
+            Spending.Meter meter = spending().open(id, caller, upstream.modelFor(request),
+                    (code, message) -> stopped[0].fail(code, message, code.retryable()));
+            Lease lease = meter == null ? slot : new MeteredLease(slot, meter);
+            Generation generation = new Generation(id, request, caller, lease, settings, threads.timers(),
                     threads.writers(), this::ended);
-            generation.reportTo(events::fire);
+            stopped[0] = generation;
+            generation.reportTo(events::fire, createdBy);
             cluster.publish(generation, caller);
             running.add(generation);
             store.put(generation);
             return generation;
         } catch (RuntimeException | Error failure) {
-            lease.release();
+            slot.release();
             throw failure;
         }
+    }
+
+    private Spending spending() {
+        Spending found = spending;
+        if (found == null) {
+            found = spendings != null && spendings.isResolvable() ? spendings.get() : Spending.NONE;
+            spending = found;
+        }
+        return found;
     }
 
     /** An ended generation stays followable for the retention time, for clients that reconnect late. */

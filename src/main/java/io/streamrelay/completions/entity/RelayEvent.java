@@ -20,12 +20,16 @@ public sealed interface RelayEvent {
      * done event reported (estimated when the upstream gave none), null for an error. {@code attempts} are the
      * upstream's attempt events in order (empty for the offline model, which makes exactly one);
      * {@code departures} when a client left before the end (went away or was cut for being slow).
+     * {@code reported} is what the upstream reported (null when it did not, whatever the ending: an error's
+     * usage up to that point is then estimated from {@code outputPieces}); {@code endpoint} is {@code chat} for a
+     * generation created with its first client ({@code /api/chat}, {@code /ndjson/chat}, {@code /v1}), or
+     * {@code generations} for {@code POST /api/generations}.
      */
     record GenerationEnded(String id, String caller, boolean keyed, String transport, String requestModel,
                            String responseModel, long startedNanos, long firstTokenNanos, long endedNanos,
                            int outputPieces, Usage usage, ErrorCode error, String finishReason,
                            List<UpstreamEvent.Attempt> attempts, List<Long> departures,
-                           long logBytes) implements RelayEvent {
+                           long logBytes, Usage reported, String endpoint) implements RelayEvent {
     }
 
     /** A client started following a generation; {@code resumed} when it named where it had stopped. */

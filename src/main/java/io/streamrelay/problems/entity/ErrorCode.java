@@ -30,9 +30,12 @@ public enum ErrorCode {
             "keys are on and the request has no valid `Authorization: Bearer` key (`WWW-Authenticate` says so)"),
     FORBIDDEN(403, false, Phase.REQUEST, "Forbidden", "a request the container refused itself (an encoded slash)"),
     NOT_ADMIN(403, false, Phase.REQUEST, "Admin key required",
-            "keys are on and the status data (`/api/status/metrics`) was asked for with a key not in `relay.admin-keys`"),
+            "keys are on and the status data (`/api/status/metrics`) was asked for with a key not in `relay.admin-keys`"
+                    + ", or another key's usage (`GET /api/usage?key=`)"),
     ORIGIN_NOT_ALLOWED(403, false, Phase.REQUEST, "Origin not allowed",
             "a page on an origin not in `RELAY_CORS_ORIGINS` (preflight or request)"),
+    INVALID_RANGE(400, false, Phase.REQUEST, "Malformed usage range",
+            "`GET /api/usage` with a `from` or `to` that is not an ISO date (`2026-11-30`), or `from` after `to`"),
     UNKNOWN_GENERATION(404, false, Phase.REQUEST, "Unknown generation",
             "no such generation, expired, or another key's"),
     NOT_FOUND(404, false, Phase.REQUEST, "Not found", "no such endpoint"),
@@ -64,6 +67,11 @@ public enum ErrorCode {
             "over `relay.limit.streams-per-client`; `Retry-After` in seconds"),
     TOKEN_LIMIT(429, true, Phase.REQUEST, "Token limit reached",
             "over `relay.limit.tokens-per-minute`; `Retry-After` in seconds"),
+    BUDGET_EXHAUSTED(429, true, Phase.REQUEST, "Budget exhausted",
+            "the key's budget (`RELAY_BUDGETS`) for this UTC day or month is spent; `Retry-After` in seconds until "
+                    + "the period resets"),
+    LEDGER_UNAVAILABLE(503, true, Phase.REQUEST, "Usage ledger unavailable",
+            "`GET /api/usage` while the ledger's database cannot be read; `Retry-After` in seconds"),
     SERVER_BUSY(503, true, Phase.REQUEST, "Server busy",
             "the whole server's stream limit; `Retry-After` in seconds"),
     SERVER_DRAINING(503, true, Phase.REQUEST, "Server draining",
@@ -112,6 +120,9 @@ public enum ErrorCode {
     // Endings the relay decides itself.
     CANCELLED(499, false, Phase.STREAM, "Cancelled",
             "`DELETE /api/generations/{id}`, or nobody followed the generation within the grace period"),
+    BUDGET_EXCEEDED(429, false, Phase.STREAM, "Budget exceeded",
+            "the key's budget (`RELAY_BUDGETS`) ran out while the answer streamed: the upstream is cancelled, the "
+                    + "usage so far is recorded; at most one upstream chunk per running stream goes out past it"),
     TOO_LARGE(502, false, Phase.STREAM, "Answer too large", "the answer outgrew the replay log's bounds"),
     MAX_DURATION(504, false, Phase.STREAM, "Maximum duration reached",
             "the stream reached `relay.timeout.max-duration-ms`"),

@@ -118,7 +118,7 @@ final class ChunkJson {
                 }
                 case "usage" -> {
                     if (value == JsonToken.START_OBJECT) {
-                        usage();
+                        usage = UsageJson.read(json);
                     } else {
                         json.skipChildren();
                     }
@@ -188,26 +188,6 @@ final class ChunkJson {
             logprobs = probabilities;
             finishReason = finish;
         }
-    }
-
-    private void usage() throws IOException {
-        int prompt = 0;
-        int completion = 0;
-        int total = -1;
-        for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
-            JsonToken value = json.nextToken();
-            if (value.isNumeric()) {
-                switch (name) {
-                    case "prompt_tokens" -> prompt = json.getValueAsInt();
-                    case "completion_tokens" -> completion = json.getValueAsInt();
-                    case "total_tokens" -> total = json.getValueAsInt();
-                    default -> { }
-                }
-            } else {
-                json.skipChildren();
-            }
-        }
-        usage = new Usage(prompt, completion, total < 0 ? prompt + completion : total, false);
     }
 
     /** A string member's text; null for JSON null and for anything that is not a string. */

@@ -314,6 +314,43 @@ class AdmissionIT {
             }
         }
         awaitNoSlotInUse();
+        assertOneUsageRecord(exit, key);
+    }
+
+    /**
+     * The exit also left exactly one record in the usage ledger, here on its default database (the server's
+     * default datasource: Payara Micro's embedded H2), read back through GET /api/usage as the key itself.
+     */
+    private void assertOneUsageRecord(Exit exit, String key) throws Exception {
+        jakarta.json.JsonArray groups = jakarta.json.JsonValue.EMPTY_JSON_ARRAY;
+        // Each poll counts against the key's 20 requests a minute: once a second, and the record comes in ~0.2 s.
+        for (int i = 0; i < 12 && groups.isEmpty(); i++) {
+            TimeUnit.MILLISECONDS.sleep(i == 0 ? 300 : 1000);
+            StreamClient usage = request("GET", "/api/usage", null, auth(key)).awaitEnd(10, TimeUnit.SECONDS);
+            assertEquals(200, usage.status(), usage.bodyText());
+            groups = Json.object(usage.bodyText()).getJsonArray("groups");
+        }
+        assertEquals(1, groups.size(), groups.toString());
+        JsonObject group = groups.getJsonObject(0);
+        assertEquals(key, group.getString("key"));
+        assertEquals(1, group.getInt("requests"), "exactly one record for the one generation");
+        int completion = group.getInt("completion_tokens");
+        switch (exit) {
+            case DONE -> {
+                assertEquals(Script.PROMPT_TOKENS, group.getInt("prompt_tokens"));
+                assertEquals(Script.NORMAL_TOKENS.size(), completion);
+                assertEquals(0, group.getInt("estimated_tokens"));
+            }
+            case UPSTREAM_ERROR, TIMEOUT -> assertEquals(0, completion);
+            case CUT -> {
+                assertEquals(Script.CUT40_TOKENS, completion);
+                assertEquals(Script.CUT40_TOKENS, group.getInt("estimated_tokens"));
+            }
+            default -> {
+                assertTrue(completion > 0, "the pieces relayed before the end: " + completion);
+                assertEquals(completion, group.getInt("estimated_tokens"));
+            }
+        }
     }
 
     // ---- CORS

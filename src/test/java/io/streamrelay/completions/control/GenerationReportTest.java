@@ -43,7 +43,7 @@ class GenerationReportTest {
     @Test
     void oneEndedEventWithTheAnswersAndTheClientsFacts() {
         Generation generation = GenerationFixture.generation(queue);
-        generation.reportTo(events::add);
+        generation.reportTo(events::add, "chat");
         GenerationTest.RecordingSink stays = new GenerationTest.RecordingSink();
         GenerationTest.RecordingSink leaves = new GenerationTest.RecordingSink();
         generation.follow(stays, -1);
@@ -83,7 +83,7 @@ class GenerationReportTest {
     @Test
     void aFailedGenerationReportsItsCodeAndNoFirstPiece() {
         Generation generation = GenerationFixture.generation(queue);
-        generation.reportTo(events::add);
+        generation.reportTo(events::add, "chat");
         generation.follow(new GenerationTest.RecordingSink(), -1);
         generation.start(upstream);
         upstream.send(new UpstreamEvent.Failure(io.streamrelay.problems.entity.ErrorCode.UPSTREAM_UNAVAILABLE,
@@ -99,7 +99,7 @@ class GenerationReportTest {
     @Test
     void heartbeatsAreThePingsTheClientWasSent() throws Exception {
         Generation generation = GenerationFixture.generation(queue, 40);
-        generation.reportTo(events::add);
+        generation.reportTo(events::add, "chat");
         GenerationTest.RecordingSink sink = new GenerationTest.RecordingSink();
         generation.follow(sink, -1);
         generation.start(upstream);

@@ -18,7 +18,8 @@ class GenerationFactsTest {
 
     static GenerationEnded ended(List<Attempt> attempts, long firstToken, int pieces, ErrorCode error) {
         return new GenerationEnded("g", "127.0.0.1", false, "sse", "m", "m", 0, firstToken, 1000 * MS, pieces,
-                error == null ? new Usage(3, pieces, 3 + pieces, false) : null, error, "stop", attempts, List.of(), 0);
+                error == null ? new Usage(3, pieces, 3 + pieces, false) : null, error, "stop", attempts, List.of(), 0,
+                null, "chat");
     }
 
     @Test

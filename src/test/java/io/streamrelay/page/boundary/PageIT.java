@@ -517,6 +517,29 @@ class PageIT {
         assertEquals(3, shown.size(), "the failed question stays visible: " + shown);
         assertEquals(first, shown.get(0));
         assertEquals(second, shown.get(2));
+        assertTheUsageTodayIsShownUnderTheConversation(page);
+    }
+
+    /** The caller's usage today (here an open relay: everyone's) as GET /api/usage sums it, shown under the answers. */
+    private void assertTheUsageTodayIsShownUnderTheConversation(ChatPage page) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String shown = "";
+        String expected = "?";
+        while (System.nanoTime() < deadline && !shown.startsWith(expected)) {
+            try {
+                JsonArray groups = Json.object(io.streamrelay.testing.StreamClient.get(base, "/api/usage",
+                        "application/json").awaitEnd(10, TimeUnit.SECONDS).bodyText()).getJsonArray("groups");
+                long requests = groups.getValuesAs(JsonObject.class).stream().mapToLong(g -> g.getInt("requests")).sum();
+                expected = "Usage today: " + requests + " request";
+                TimeUnit.MILLISECONDS.sleep(200);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            shown = String.valueOf(page.js().executeScript(
+                    "const e = document.getElementById('usage-today'); return e.hidden ? '' : e.textContent"));
+        }
+        assertTrue(shown.startsWith(expected) && shown.matches("Usage today: [0-9]+ requests?, [0-9]+ tokens.*"),
+                shown + " / " + expected);
     }
 
     @Test

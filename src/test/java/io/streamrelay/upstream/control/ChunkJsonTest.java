@@ -1,5 +1,6 @@
 package io.streamrelay.upstream.control;
 
+import io.streamrelay.upstream.entity.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +46,18 @@ class ChunkJsonTest {
         Chunk chunk = ChunkJson.read("{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}");
         assertTrue(chunk.hasChoices());
         assertEquals(7, chunk.usage().totalTokens());
+    }
+
+    @Test
+    void usageDetailsGiveReasoningAndCachedTokensInOpenAiAndDeepSeekSpelling() throws IOException {
+        Usage openAi = ChunkJson.read("{\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":20,"
+                + "\"total_tokens\":50,\"prompt_tokens_details\":{\"cached_tokens\":12,\"audio_tokens\":0},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":8,\"accepted_prediction_tokens\":[1]}}}").usage();
+        assertEquals(new Usage(30, 20, 50, false, 8, 12), openAi);
+        Usage deepSeek = ChunkJson.read("{\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":20,"
+                + "\"total_tokens\":50,\"prompt_cache_hit_tokens\":24,\"prompt_cache_miss_tokens\":6,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":15}}}").usage();
+        assertEquals(new Usage(30, 20, 50, false, 15, 24), deepSeek);
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.streamrelay.usage.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+
+/**
+ * A {@link LedgerEntry} as a row of {@code usage_record} (schema in {@code db/ledger}, by Flyway), plus its UTC
+ * {@code day} for grouping. The generation id is the primary key, so a batch written twice (a retry after a commit
+ * whose answer was lost) leaves one row per generation.
+ */
+@Entity
+@Table(name = "usage_record")
+public class UsageRecord {
+
+    @Id
+    @Column(name = "generation_id")
+    private String generationId;
+    @Column(name = "key_id")
+    private String keyId;
+    @Column(name = "model_requested")
+    private String modelRequested;
+    @Column(name = "model_answered")
+    private String modelAnswered;
+    private String upstream;
+    private String endpoint;
+    private String transport;
+    @Column(name = "prompt_tokens")
+    private int promptTokens;
+    @Column(name = "completion_tokens")
+    private int completionTokens;
+    @Column(name = "reasoning_tokens")
+    private int reasoningTokens;
+    @Column(name = "cached_tokens")
+    private int cachedTokens;
+    private boolean estimated;
+    @Column(name = "cost_usd")
+    private double costUsd;
+    @Column(name = "first_token_ms")
+    private long firstTokenMs;
+    @Column(name = "duration_ms")
+    private long durationMs;
+    private String code;
+    @Column(name = "ended_at")
+    private LocalDateTime endedAt;
+    @Column(name = "usage_day")
+    private LocalDate day;
+
+    protected UsageRecord() {
+    }
+
+    public static UsageRecord of(LedgerEntry entry) {
+        UsageRecord row = new UsageRecord();
+        row.generationId = entry.generation();
+        row.keyId = entry.key();
+        row.modelRequested = entry.modelRequested();
+        row.modelAnswered = entry.modelAnswered();
+        row.upstream = entry.upstream();
+        row.endpoint = entry.endpoint();
+        row.transport = entry.transport();
+        row.promptTokens = entry.promptTokens();
+        row.completionTokens = entry.completionTokens();
+        row.reasoningTokens = entry.reasoningTokens();
+        row.cachedTokens = entry.cachedTokens();
+        row.estimated = entry.estimated();
+        row.costUsd = entry.costUsd();
+        row.firstTokenMs = entry.firstTokenMs();
+        row.durationMs = entry.durationMs();
+        row.code = entry.code();
+        row.endedAt = entry.endedAt();
+        row.day = entry.endedAt().toLocalDate();
+        return row;
+    }
+
+    public LedgerEntry entry() {
+        return new LedgerEntry(generationId, keyId, modelRequested, modelAnswered, upstream, endpoint, transport,
+                promptTokens, completionTokens, reasoningTokens, cachedTokens, estimated, costUsd, firstTokenMs,
+                durationMs, code, endedAt);
+    }
+}
