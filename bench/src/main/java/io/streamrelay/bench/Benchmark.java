@@ -70,7 +70,12 @@ public final class Benchmark {
 
         Path java = Path.of(option("java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         Path peerJar = options.containsKey("peer-jar") ? Path.of(option("peer-jar", "")) : null;
-        header(java, peerJar);
+        // A second StreamRelay instead of Spring (another WAR or another JDK): an A/B of a change in one run.
+        boolean relayPeer = peerJar == null && (options.containsKey("peer-war") || options.containsKey("peer-java"));
+        Path peerJava = Path.of(option("peer-java", java.toString()));
+        Path peerWar = Path.of(option("peer-war", war.toString()));
+        String peerName = relayPeer ? option("peer-name", "StreamRelay-B") : "Spring";
+        header(java, peerJar, relayPeer ? peerName + ": " + peerWar + " on " + javaVersion(peerJava) : null);
         if (scenarios.contains("paced") || scenarios.contains("saturating") || scenarios.contains("slow")) {
             try (UpstreamSimulator simulator = new UpstreamSimulator()) {
                 Map<String, String> env = new LinkedHashMap<>();
@@ -79,20 +84,26 @@ public final class Benchmark {
                 noLimits(env);
                 int port = freePort();
                 int peerPort = freePort();
-                boolean withPeer = peerJar != null && (scenarios.contains("paced") || scenarios.contains("saturating"));
-                try (RelayProcess relay = RelayProcess.payara(java, micro, war, preboot, port, env, jvm,
-                        work.resolve("relay-upstream.log"));
-                     RelayProcess peer = withPeer ? RelayProcess.spring(java, peerJar, peerPort,
-                             "http://127.0.0.1:" + simulator.port() + "/v1/chat/completions", jvm,
-                             work.resolve("peer-spring.log")) : null) {
+                boolean withPeer = (peerJar != null || relayPeer)
+                        && (scenarios.contains("paced") || scenarios.contains("saturating"));
+                try (RelayProcess relay = RelayProcess.payara("StreamRelay", java, micro, war, preboot, port, env,
+                        jvm, work.resolve("relay-upstream.log"));
+                     RelayProcess peer = !withPeer ? null : relayPeer
+                             ? RelayProcess.payara(peerName, peerJava, micro, peerWar, preboot, peerPort, env, jvm,
+                                     work.resolve("relay-b-upstream.log"))
+                             : RelayProcess.spring(java, peerJar, peerPort,
+                                     "http://127.0.0.1:" + simulator.port() + "/v1/chat/completions", jvm,
+                                     work.resolve("peer-spring.log"))) {
                     notes.add("StreamRelay boot to ready: " + relay.bootMillis() + " ms"
-                            + (peer == null ? "" : "; Spring peer: " + peer.bootMillis() + " ms")
+                            + (peer == null ? "" : "; " + peer.name() + ": " + peer.bootMillis() + " ms")
                             + " (process start to the ready line in its log)");
                     warmUp(port, wires);
                     if (peer != null) {
-                        warmUp(peerPort, wires.stream().map(LoadClient.Wire::peer)
+                        warmUp(peerPort, wires.stream().map(w -> relayPeer ? w : w.peer())
                                 .filter(Objects::nonNull).toList());
                     }
+                    idle(relay);
+                    idle(peer);
                     notes.add("each transport of each relay was warmed up with 300 streams x 300 tokens (0-5 ms)"
                             + " before measuring");
                     if (scenarios.contains("paced")) {
@@ -130,19 +141,21 @@ public final class Benchmark {
         notes.forEach(n -> System.out.println("- " + n));
     }
 
-    private void header(Path java, Path peerJar) throws IOException, InterruptedException {
+    private void header(Path java, Path peerJar, String relayPeer) throws IOException, InterruptedException {
         String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         notes.add("run " + when + " on " + Runtime.getRuntime().availableProcessors() + " cores; both relays on "
                 + javaVersion(java) + " (" + java + ")");
-        notes.add(peerJar == null ? "no peer: StreamRelay alone (bench/run says why)"
+        notes.add(relayPeer != null ? "peer: a second StreamRelay, " + relayPeer
+                : peerJar == null ? "no peer: StreamRelay alone (bench/run says why)"
                 : "peer: the Spring WebFlux relay " + peerJar + ", same JDK and -Xmx as StreamRelay, GET /stream"
                 + " (SSE) and GET /chat (NDJSON); StreamRelay is asked by POST /api/chat and /ndjson/chat");
         rows.add("| scenario | relay | transport | streams ok/failed | tokens | tokens/s | added latency p50 / p99 / max ms"
                 + " | TTFT p50 / p99 ms | relay CPU µs/token | relay cores | peak RSS MB | peak threads | load avg |");
         rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        comparisons.add("| scenario | transport | relay CPU µs/token: StreamRelay / Spring / ratio"
-                + " | added latency p99 ms: StreamRelay / Spring / ratio | TTFT p99 ms: StreamRelay / Spring / ratio"
-                + " | tokens/s: StreamRelay / Spring / ratio | streams ok: StreamRelay / Spring | load avg |");
+        String vs = "StreamRelay / " + (relayPeer != null ? relayPeer.substring(0, relayPeer.indexOf(':')) : "Spring");
+        comparisons.add("| scenario | transport | relay CPU µs/token: " + vs + " / ratio"
+                + " | added latency p99 ms: " + vs + " / ratio | TTFT p99 ms: " + vs + " / ratio"
+                + " | tokens/s: " + vs + " / ratio | streams ok: " + vs + " | load avg |");
         comparisons.add("|---|---|---|---|---|---|---|---|");
     }
 
@@ -153,6 +166,17 @@ public final class Benchmark {
         version.waitFor();
         String[] lines = text.split("\n");
         return lines.length > 1 ? lines[0].trim() + ", " + lines[lines.length - 1].trim() : text.trim();
+    }
+
+    /** What a relay burns doing nothing (its timers, its container), over 5 s after the warm-up. */
+    private void idle(RelayProcess relay) throws IOException, InterruptedException {
+        if (relay == null) {
+            return;
+        }
+        long cpu0 = relay.cpuMicros();
+        Thread.sleep(5000);
+        notes.add(String.format(Locale.ROOT, "%s idle: %.3f cores (5 s after the warm-up, load avg %s)", relay.name(),
+                (relay.cpuMicros() - cpu0) / 5e6, loadAverage()));
     }
 
     /** The 1-minute load average: the machine is shared, so every figure says how busy it was. */
@@ -174,10 +198,11 @@ public final class Benchmark {
     private void sideBySide(String scenario, RelayProcess relay, int port, RelayProcess peer, int peerPort,
                             LoadClient.Wire wire, int streams, int tokens, int minGap, int maxGap) throws Exception {
         Measured ours = measure(scenario, relay, port, wire, streams, tokens, minGap, maxGap);
-        if (peer == null || wire.peer() == null) {
+        LoadClient.Wire peerWire = peer == null ? null : peer.name().equals("Spring") ? wire.peer() : wire;
+        if (peerWire == null) {
             return;
         }
-        Measured theirs = measure(scenario, peer, peerPort, wire.peer(), streams, tokens, minGap, maxGap);
+        Measured theirs = measure(scenario, peer, peerPort, peerWire, streams, tokens, minGap, maxGap);
         comparisons.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d / %d | %s, %s |", scenario,
                 wire.transport(),
                 triple(ours.cpuPerToken(), theirs.cpuPerToken(), "%.1f"),
@@ -220,7 +245,7 @@ public final class Benchmark {
     private void row(String scenario, LoadClient.Wire wire, int streams, LoadClient.Result result,
                      RelayProcess relay, long cpuMicros, long wallMicros, String load) {
         String failures = result.failures.isEmpty() ? "" : " " + result.failures;
-        String name = relay == null ? "—" : wire.name().startsWith("PEER_") ? "Spring" : "StreamRelay";
+        String name = relay == null ? "—" : relay.name();
         rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %d/%d%s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s |",
                 scenario, name, wire.transport(), result.completed, streams - result.completed,
                 failures, result.tokens, result.tokensPerSecond(),
@@ -265,7 +290,7 @@ public final class Benchmark {
         noLimits(env);
         for (LoadClient.Wire wire : wires) {
             int port = freePort();
-            try (RelayProcess relay = RelayProcess.payara(java, micro, war, preboot, port, env, jvm,
+            try (RelayProcess relay = RelayProcess.payara("StreamRelay", java, micro, war, preboot, port, env, jvm,
                     work.resolve("relay-held-" + wire.name().toLowerCase(Locale.ROOT) + ".log"))) {
                 long cpu0 = relay.cpuMicros();
                 relay.startSampling();

@@ -18,6 +18,7 @@ final class RelayProcess implements Closeable {
     private static final long TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
     private final Process process;
     private final Path log;
+    private final String name;
     private long readyMillis;
     private volatile boolean sampling;
     private volatile long peakRssKb;
@@ -25,16 +26,16 @@ final class RelayProcess implements Closeable {
     private Thread sampler;
 
     /** StreamRelay: Payara Micro with the WAR, exactly as the run command starts it. */
-    static RelayProcess payara(Path java, Path micro, Path war, Path preboot, int port, Map<String, String> env,
+    static RelayProcess payara(String name, Path java, Path micro, Path war, Path preboot, int port, Map<String, String> env,
                                List<String> jvmOptions, Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", micro.toString(), "--rootdir", log.toAbsolutePath().getParent()
-                        .resolve("payara-micro-root").toString(), "--deploy", war.toString(), "--contextroot", "/",
+                        .resolve("payara-micro-root-" + name).toString(), "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--disablephonehome", "--nocluster",
                 "--prebootcommandfile", preboot.toString()));
-        RelayProcess relay = new RelayProcess(command, env, log, " ready in ");
+        RelayProcess relay = new RelayProcess(name, command, env, log, " ready in ");
         // Payara Micro reports ready even when the deployment failed.
         if (Files.readString(log).contains("Exception during lifecycle processing")) {
             relay.close();
@@ -51,22 +52,24 @@ final class RelayProcess implements Closeable {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        jvmOptions.stream().filter(o -> !o.startsWith("-Dfish.payara")).forEach(command::add);
+        jvmOptions.stream().filter(o -> !o.startsWith("-Dfish.payara") && !o.startsWith("-XX:StartFlightRecording"))
+                .forEach(command::add);
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
                 "--upstream.url=" + upstreamUrl, "--upstream.model=sim"));
-        return new RelayProcess(command, Map.of(), log, "Netty started on port");
+        return new RelayProcess("Spring", command, Map.of(), log, "Netty started on port");
     }
 
-    private RelayProcess(List<String> command, Map<String, String> env, Path log, String readyMarker)
+    private RelayProcess(String name, List<String> command, Map<String, String> env, Path log, String readyMarker)
             throws IOException, InterruptedException {
         this.log = log;
+        this.name = name;
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("RELAY_"));
         builder.environment().putAll(env);
         long started = System.nanoTime();
         process = builder.start();
-        long deadline = started + TimeUnit.SECONDS.toNanos(120);
+        long deadline = started + TimeUnit.SECONDS.toNanos(300);
         while (!Files.readString(log).contains(readyMarker)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 close();
@@ -75,6 +78,11 @@ final class RelayProcess implements Closeable {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    /** How the tables call it: StreamRelay, Spring, or the name given to a second StreamRelay. */
+    String name() {
+        return name;
     }
 
     long pid() {
