@@ -104,6 +104,8 @@ public final class Benchmark {
                     }
                     idle(relay);
                     idle(peer);
+                    jfr(java, relay, "start");
+                    jfr(java, peer, "start");
                     notes.add("each transport of each relay was warmed up with 300 streams x 300 tokens (0-5 ms)"
                             + " before measuring");
                     if (scenarios.contains("paced")) {
@@ -125,6 +127,8 @@ public final class Benchmark {
                             slowReader(relay, port, wire, streams);
                         }
                     }
+                    jfr(java, relay, "stop");
+                    jfr(java, peer, "stop");
                 }
             }
         }
@@ -166,6 +170,30 @@ public final class Benchmark {
         version.waitFor();
         String[] lines = text.split("\n");
         return lines.length > 1 ? lines[0].trim() + ", " + lines[lines.length - 1].trim() : text.trim();
+    }
+
+    /**
+     * With {@code --jfr PREFIX}: a JFR recording (settings=profile) of each relay from after its warm-up to the end
+     * of its measured rows, so that boot and warm-up stay out of the profile: PREFIX.&lt;relay name&gt;.jfr.
+     */
+    private void jfr(Path java, RelayProcess relay, String what) throws IOException, InterruptedException {
+        if (!options.containsKey("jfr") || relay == null) {
+            return;
+        }
+        String file = option("jfr", "") + "." + relay.name() + ".jfr";
+        String jcmd = java.resolveSibling("jcmd").toString();
+        List<String> command = new ArrayList<>(List.of(jcmd, String.valueOf(relay.pid())));
+        if (what.equals("start")) {
+            command.addAll(List.of("JFR.start", "name=bench", "settings=profile"));
+        } else {
+            command.addAll(List.of("JFR.stop", "name=bench",
+                    "filename=" + Path.of(file).toAbsolutePath()));
+        }
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
+        if (what.equals("stop")) {
+            notes.add("JFR recording of " + relay.name() + "'s measured rows: " + file);
+        }
     }
 
     /** What a relay burns doing nothing (its timers, its container), over 5 s after the warm-up. */
