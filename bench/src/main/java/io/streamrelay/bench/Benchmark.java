@@ -147,7 +147,7 @@ public final class Benchmark {
 
     private void header(Path java, Path peerJar, String relayPeer) throws IOException, InterruptedException {
         String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        notes.add("run " + when + " on " + Runtime.getRuntime().availableProcessors() + " cores; both relays on "
+        notes.add("run " + when + " on " + Runtime.getRuntime().availableProcessors() + " cores; relays on "
                 + javaVersion(java) + " (" + java + ")");
         notes.add(relayPeer != null ? "peer: a second StreamRelay, " + relayPeer
                 : peerJar == null ? "no peer: StreamRelay alone (bench/run says why)"
