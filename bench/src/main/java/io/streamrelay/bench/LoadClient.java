@@ -21,8 +21,27 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoadClient {
 
-    /** V1: the relay's OpenAI-compatible /v1/chat/completions, read like the upstream's own format. */
-    enum Wire { SSE, NDJSON, V1, DIRECT }
+    /**
+     * V1: the relay's OpenAI-compatible /v1/chat/completions, read like the upstream's own format. PEER_SSE and
+     * PEER_NDJSON: the Spring WebFlux peer's {@code GET /stream} ({@code data:{"token":"…"}}, then
+     * {@code data:[DONE]}) and {@code GET /chat} ({@code {"token":"…"}} lines; the body's end is the end).
+     */
+    enum Wire {
+        SSE, NDJSON, V1, DIRECT, PEER_SSE, PEER_NDJSON;
+
+        /** The peer's wire for the same transport, or null when the peer has none. */
+        Wire peer() {
+            return switch (this) {
+                case SSE -> PEER_SSE;
+                case NDJSON -> PEER_NDJSON;
+                default -> null;
+            };
+        }
+
+        String transport() {
+            return name().replace("PEER_", "").toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     record Plan(Wire wire, int port, int streams, int tokens, int minGapMs, int maxGapMs, boolean stamped,
                 int connectsPerSecond, long timeoutMs) {
@@ -57,6 +76,7 @@ final class LoadClient {
 
     private static final byte[] TEXT_FIELD = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_FIELD = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOKEN_FIELD = "\"token\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TYPE_FIELD = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final Plan plan;
@@ -128,11 +148,19 @@ final class LoadClient {
 
     private byte[] request() {
         String prompt = UpstreamSimulator.prompt(plan.tokens(), plan.minGapMs(), plan.maxGapMs());
+        if (plan.wire() == Wire.PEER_SSE || plan.wire() == Wire.PEER_NDJSON) {
+            String query = prompt.replace(" ", "%20").replace("=", "%3D");
+            return ("GET " + (plan.wire() == Wire.PEER_SSE ? "/stream" : "/chat") + "?prompt=" + query
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: "
+                    + (plan.wire() == Wire.PEER_SSE ? "text/event-stream" : "application/x-ndjson")
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        }
         String path = switch (plan.wire()) {
             case SSE -> "/api/chat";
             case NDJSON -> "/ndjson/chat";
             case V1 -> "/v1/chat/completions";
             case DIRECT -> "/chat/completions";
+            default -> throw new IllegalStateException(plan.wire().name());
         };
         String body = "{" + (plan.wire() == Wire.V1 ? "\"stream\":true," : "")
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]"
@@ -241,6 +269,13 @@ final class LoadClient {
                 size.setLength(0);
                 if (!hex.isEmpty()) {
                     chunkLeft = Long.parseLong(hex, 16);
+                    if (chunkLeft == 0 && plan.wire() == Wire.PEER_NDJSON) {
+                        // The peer's NDJSON has no done line: the body's end after every token is the done.
+                        if (plan.stamped() && expectedSeq != plan.tokens() + 1) {
+                            failStream("body ended after " + (expectedSeq - 1) + " tokens");
+                        }
+                        sawDone = true;
+                    }
                 }
             } else if (b != '\r') {
                 size.append((char) b);
@@ -269,6 +304,10 @@ final class LoadClient {
             }
             if (line[0] == ':') {
                 ping(now);
+                return;
+            }
+            if (plan.wire() == Wire.PEER_SSE || plan.wire() == Wire.PEER_NDJSON) {
+                peerLine(length, now);
                 return;
             }
             int from = 0;
@@ -320,6 +359,33 @@ final class LoadClient {
                     // start
                 }
             }
+        }
+
+        /** The Spring peer: {@code data:} lines (or bare NDJSON lines) of {"token":"…"}, [DONE] or an error. */
+        private void peerLine(int length, long now) {
+            int from = 0;
+            if (plan.wire() == Wire.PEER_SSE) {
+                if (!startsWith("data:")) {
+                    if (startsWith("event:error")) {
+                        failStream("error event");
+                    }
+                    return;
+                }
+                from = line[5] == ' ' ? 6 : 5;
+                if (length - from == 6 && line[from] == '[' && line[from + 1] == 'D') {
+                    if (plan.stamped() && expectedSeq != plan.tokens() + 1) {
+                        failStream("[DONE] after " + (expectedSeq - 1) + " tokens");
+                    }
+                    sawDone = true;
+                    return;
+                }
+            }
+            int token = indexOf(TOKEN_FIELD, from, length);
+            if (token < 0) {
+                failStream("error " + new String(line, 0, length, StandardCharsets.UTF_8));
+                return;
+            }
+            token(token + TOKEN_FIELD.length, length, now);
         }
 
         private void ping(long now) {

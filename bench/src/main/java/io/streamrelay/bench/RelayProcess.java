@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The relay as the run command starts it: Payara Micro with the WAR and the server-config, as its own process,
+ * A relay under test as its own process (StreamRelay as the run command starts it, or a peer): Payara Micro with the WAR and the server-config, as its own process,
  * so that /proc tells its CPU time, memory and threads apart from the simulator's and the client's.
  */
 final class RelayProcess implements Closeable {
@@ -18,48 +18,80 @@ final class RelayProcess implements Closeable {
     private static final long TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
     private final Process process;
     private final Path log;
+    private final String name;
+    private long readyMillis;
     private volatile boolean sampling;
     private volatile long peakRssKb;
     private volatile int peakThreads;
     private Thread sampler;
 
-    RelayProcess(Path micro, Path war, Path preboot, int port, Map<String, String> env, List<String> jvmOptions,
-                 Path log) throws IOException, InterruptedException {
-        this.log = log;
+    /** StreamRelay: Payara Micro with the WAR, exactly as the run command starts it. */
+    static RelayProcess payara(String name, Path java, Path micro, Path war, Path preboot, int port, Map<String, String> env,
+                               List<String> jvmOptions, Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", micro.toString(), "--rootdir", log.toAbsolutePath().getParent()
-                        .resolve("payara-micro-root").toString(), "--deploy", war.toString(), "--contextroot", "/",
+                        .resolve("payara-micro-root-" + name).toString(), "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--disablephonehome", "--nocluster",
                 "--prebootcommandfile", preboot.toString()));
+        RelayProcess relay = new RelayProcess(name, command, env, log, " ready in ");
+        // Payara Micro reports ready even when the deployment failed.
+        if (Files.readString(log).contains("Exception during lifecycle processing")) {
+            relay.close();
+            throw new IllegalStateException("the WAR did not deploy; see " + log);
+        }
+        return relay;
+    }
+
+    /**
+     * The Spring WebFlux peer (its README: {@code java -jar spring-relay.jar --server.port=...
+     * --upstream.url=...}), on the same JDK and with the same JVM options as the relay, Payara's own excepted.
+     */
+    static RelayProcess spring(Path java, Path jar, int port, String upstreamUrl, List<String> jvmOptions, Path log)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        jvmOptions.stream().filter(o -> !o.startsWith("-Dfish.payara") && !o.startsWith("-XX:StartFlightRecording"))
+                .forEach(command::add);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
+                "--upstream.url=" + upstreamUrl, "--upstream.model=sim"));
+        return new RelayProcess("Spring", command, Map.of(), log, "Netty started on port");
+    }
+
+    private RelayProcess(String name, List<String> command, Map<String, String> env, Path log, String readyMarker)
+            throws IOException, InterruptedException {
+        this.log = log;
+        this.name = name;
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("RELAY_"));
         builder.environment().putAll(env);
+        long started = System.nanoTime();
         process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(log).contains(" ready in ")) {
+        long deadline = started + TimeUnit.SECONDS.toNanos(300);
+        while (!Files.readString(log).contains(readyMarker)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
+                close();
                 throw new IllegalStateException("the relay did not start; see " + log);
             }
-            TimeUnit.MILLISECONDS.sleep(200);
+            TimeUnit.MILLISECONDS.sleep(100);
         }
-        // Payara Micro reports ready even when the deployment failed.
-        if (Files.readString(log).contains("Exception during lifecycle processing")) {
-            close();
-            throw new IllegalStateException("the WAR did not deploy; see " + log);
-        }
+        readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    /** How the tables call it: StreamRelay, Spring, or the name given to a second StreamRelay. */
+    String name() {
+        return name;
     }
 
     long pid() {
         return process.pid();
     }
 
-    String bootSeconds() throws IOException {
-        String text = Files.readString(log);
-        int at = text.indexOf(" ready in ");
-        return text.substring(at + 10, text.indexOf(" (ms)", at)).replace(",", "");
+    /** From the process start until its log said it was ready (polled every 100 ms). */
+    long bootMillis() {
+        return readyMillis;
     }
 
     /** utime + stime of the relay process, in microseconds. */

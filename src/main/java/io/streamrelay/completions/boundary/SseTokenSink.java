@@ -2,7 +2,6 @@ package io.streamrelay.completions.boundary;
 
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Puts events on a JAX-RS {@link SseEventSink}: {@code event:}, {@code id: <generation>:<seq>}, one-line JSON
  * {@code data:}, and the heartbeat as the comment {@code : ping} with no blank line after it
- * ({@link SseFrames} says why). Jersey writes and flushes each event on the
+ * ({@link SseFrames} says why). Jersey writes and flushes each batch on the
  * calling thread and may block when the client's socket is full, which is why the service drains this sink on
  * its executor, never on an upstream callback thread.
  */
@@ -53,23 +52,14 @@ public final class SseTokenSink implements TokenSink {
         return true;
     }
 
+    /**
+     * Every queued event in one pre-encoded frame, sent as one Jersey event: Jersey's per-event work (an
+     * {@code OutboundEvent}, a writer lookup, the interceptor chain, a flush) is paid once a batch, and
+     * {@link SseFrames} copies the bytes.
+     */
     @Override
     public void write(List<StreamEvent> events) throws IOException {
-        for (StreamEvent event : events) {
-            send(toSse(event));
-        }
-    }
-
-    private OutboundSseEvent toSse(StreamEvent event) {
-        if (event instanceof StreamEvent.Ping) {
-            return sse.newEventBuilder().comment("ping").build();
-        }
-        return sse.newEventBuilder()
-                .name(event.type())
-                .id(generation + ":" + event.seq())
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(String.class, event.json())
-                .build();
+        send(sse.newEventBuilder().data(SseFrames.Encoded.class, SseFrames.encode(events, generation)).build());
     }
 
     private void send(OutboundSseEvent event) throws IOException {
