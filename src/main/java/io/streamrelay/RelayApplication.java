@@ -4,6 +4,7 @@ import io.streamrelay.completions.boundary.ChatResource;
 import io.streamrelay.completions.boundary.GenerationResource;
 import io.streamrelay.completions.boundary.MetricsResource;
 import io.streamrelay.completions.boundary.NothingToFollow;
+import io.streamrelay.completions.boundary.SseBatch;
 import io.streamrelay.completions.boundary.SseFrames;
 import io.streamrelay.json.boundary.RelayJsonProvider;
 import io.streamrelay.operations.boundary.StatusMetricsResource;
@@ -23,26 +24,14 @@ import java.util.Set;
 @ApplicationPath("api")
 public class RelayApplication extends Application {
 
-    /** Jersey's SSE event class: present on Payara; TomEE's JAX-RS is CXF, which writes events itself. */
-    static final String JERSEY_SSE = "org.glassfish.jersey.media.sse.OutboundEvent";
-
     @Override
     public Set<Class<?>> getClasses() {
         Set<Class<?>> classes = new HashSet<>(Set.of(ChatResource.class, GenerationResource.class,
                 MetricsResource.class, ProblemMapper.class, NothingToFollow.Mapper.class, RelayJsonProvider.class,
                 StatusMetricsResource.class, UsageResource.class));
-        if (visible(JERSEY_SSE)) {
+        if (SseBatch.JERSEY) { // TomEE's JAX-RS is CXF, which writes events itself
             classes.add(SseFrames.class);
         }
         return classes;
-    }
-
-    private static boolean visible(String className) {
-        try {
-            Class.forName(className, false, RelayApplication.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError absent) {
-            return false;
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.streamrelay.completions.boundary;
 
-import io.streamrelay.completions.entity.StreamEvent;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -12,7 +11,6 @@ import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -27,37 +25,12 @@ import java.util.regex.Pattern;
  * <p>Data must be a String (the relay's events are one-line JSON); other data is written as its toString.
  *
  * <p>Jersey's own class, so only for Jersey (Payara): not annotated {@code @Provider} (TomEE rejects a WAR with a
- * scanned provider whose types it cannot load); RelayApplication registers it when Jersey's SSE is present.
+ * scanned provider whose types it cannot load); RelayApplication registers it when {@link SseBatch#JERSEY} is true.
  */
 @Produces(MediaType.SERVER_SENT_EVENTS)
 public class SseFrames implements MessageBodyWriter<OutboundEvent> {
 
     private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
-
-    /** Frames already in their wire form: written as they are. */
-    public record Encoded(byte[] bytes) {
-    }
-
-    /**
-     * The relay's events in one frame: each event its lines and the blank line that dispatches it, except that the
-     * last one's blank line (or a last ping's line end) is the one Jersey's sink adds after every chunk. The JSON is
-     * one line (JSON escapes line ends), so each event is exactly one {@code data:} line.
-     */
-    public static Encoded encode(List<StreamEvent> events, String generation) {
-        StringBuilder frame = new StringBuilder(events.size() * 96);
-        for (StreamEvent event : events) {
-            if (event instanceof StreamEvent.Ping) {
-                frame.append(": ping\n");
-            } else {
-                frame.append("event: ").append(event.type()).append("\nid: ").append(generation).append(':')
-                        .append(event.seq()).append("\ndata: ");
-                event.appendJson(frame);
-                frame.append("\n\n");
-            }
-        }
-        frame.setLength(frame.length() - 1);
-        return new Encoded(frame.toString().getBytes(StandardCharsets.UTF_8));
-    }
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
@@ -72,8 +45,8 @@ public class SseFrames implements MessageBodyWriter<OutboundEvent> {
     public void writeTo(OutboundEvent event, Class<?> type, Type genericType, Annotation[] annotations,
                         MediaType mediaType, MultivaluedMap<String, Object> headers, OutputStream out)
             throws IOException {
-        if (event.getData() instanceof Encoded encoded) {
-            out.write(encoded.bytes());
+        if (event.getData() instanceof SseBatch batch) {
+            out.write(batch.bytes());
             return;
         }
         StringBuilder frame = new StringBuilder(128);

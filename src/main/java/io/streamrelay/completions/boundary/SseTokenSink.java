@@ -2,6 +2,7 @@ package io.streamrelay.completions.boundary;
 
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -52,14 +53,28 @@ public final class SseTokenSink implements TokenSink {
         return true;
     }
 
-    /**
-     * Every queued event in one pre-encoded frame, sent as one Jersey event: Jersey's per-event work (an
-     * {@code OutboundEvent}, a writer lookup, the interceptor chain, a flush) is paid once a batch, and
-     * {@link SseFrames} copies the bytes.
-     */
+    /** On Jersey every queued event in one pre-encoded frame ({@link SseBatch}); elsewhere one event each. */
     @Override
     public void write(List<StreamEvent> events) throws IOException {
-        send(sse.newEventBuilder().data(SseFrames.Encoded.class, SseFrames.encode(events, generation)).build());
+        if (SseBatch.JERSEY) {
+            send(sse.newEventBuilder().data(SseBatch.class, SseBatch.encode(events, generation)).build());
+            return;
+        }
+        for (StreamEvent event : events) {
+            send(toSse(event));
+        }
+    }
+
+    private OutboundSseEvent toSse(StreamEvent event) {
+        if (event instanceof StreamEvent.Ping) {
+            return sse.newEventBuilder().comment("ping").build();
+        }
+        return sse.newEventBuilder()
+                .name(event.type())
+                .id(generation + ":" + event.seq())
+                .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                .data(String.class, event.json())
+                .build();
     }
 
     private void send(OutboundSseEvent event) throws IOException {

@@ -9,10 +9,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A batch is one pre-encoded frame; Jersey's sink adds one line feed after it (SseFrames' docs). */
-class SseFramesTest {
+class SseBatchTest {
 
     private static String encoded(List<StreamEvent> events) {
-        return new String(SseFrames.encode(events, "g1").bytes(), StandardCharsets.UTF_8) + "\n";
+        return new String(SseBatch.encode(events, "g1").bytes(), StandardCharsets.UTF_8) + "\n";
     }
 
     @Test
