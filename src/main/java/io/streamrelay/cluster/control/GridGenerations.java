@@ -35,6 +35,8 @@ public class GridGenerations implements SharedGenerations {
     private final Map<String, int[]> following = new ConcurrentHashMap<>();
     private final Set<LogReader> readers = ConcurrentHashMap.newKeySet();
     private volatile UUID cancelListener;
+    private volatile FollowerCounts followerCounts;
+    private volatile UUID countsListener;
 
     @Override
     public boolean active() {
@@ -48,6 +50,15 @@ public class GridGenerations implements SharedGenerations {
     }
 
     private synchronized void listenForCancels() {
+        if (followerCounts == null) {
+            FollowerCounts counts = new FollowerCounts(cluster.tasks());
+            try {
+                countsListener = counts.listen(followers());
+                followerCounts = counts;
+            } catch (RuntimeException gridTrouble) {
+                LOG.warning(() -> "followers on other members not counted: " + gridTrouble);
+            }
+        }
         if (cancelListener == null) {
             // The grid's event thread only hands the id on: the relay's code runs on the component's threads.
             cancelListener = topic().addMessageListener(message -> {
@@ -79,24 +90,11 @@ public class GridGenerations implements SharedGenerations {
         });
     }
 
+    /** From memory, kept by a listener (see {@link FollowerCounts}): a timer under a generation's lock calls it. */
     @Override
     public int followersElsewhere(String id) {
-        try {
-            String self = cluster.self();
-            Set<String> keys = new java.util.HashSet<>();
-            for (String member : cluster.members()) {
-                if (!member.equals(self)) {
-                    keys.add(id + "/" + member);
-                }
-            }
-            int sum = 0;
-            for (String count : followers().getAll(keys).values()) {
-                sum += Integer.parseInt(count);
-            }
-            return sum;
-        } catch (RuntimeException gridTrouble) {
-            return 0;
-        }
+        FollowerCounts counts = followerCounts;
+        return counts == null ? 0 : counts.elsewhere(id, cluster.self(), cluster.members());
     }
 
     @Override
@@ -117,6 +115,9 @@ public class GridGenerations implements SharedGenerations {
         endFollowers();
         if (cancelListener != null && cluster.active()) {
             topic().removeMessageListener(cancelListener);
+        }
+        if (countsListener != null && cluster.active()) {
+            followers().removeEntryListener(countsListener);
         }
     }
 
