@@ -44,7 +44,12 @@ public class GridGenerations implements SharedGenerations {
             return false;
         }
         if (cancelListener == null) {
-            listenForCancels();
+            try {
+                listenForCancels();
+            } catch (RuntimeException gridTrouble) {
+                // Tried again on the next call; cancels from other instances wait until then.
+                LOG.warning(() -> "cancels from other instances not heard yet: " + gridTrouble);
+            }
         }
         return true;
     }
@@ -70,24 +75,38 @@ public class GridGenerations implements SharedGenerations {
         }
     }
 
+    /**
+     * Never throws: a grid that cannot take the record or the log leaves this generation unshared (logged), it
+     * still runs for its clients here.
+     */
     @Override
     public Consumer<StreamEvent> produce(Published generation, Runnable cancel) {
         String id = generation.id();
-        records().set(id, GenerationRecord.running(generation.ownerId(), generation.keyed(), cluster.self()).json(),
-                generation.maxDurationMs() + generation.retentionMs(), TimeUnit.MILLISECONDS);
-        cancels.put(id, cancel);
-        return new LogWriter(ring(id), cluster.tasks(), cluster.batchNanos(), last -> {
+        try {
+            records().set(id, GenerationRecord.running(generation.ownerId(), generation.keyed(), cluster.self())
+                    .json(), generation.maxDurationMs() + generation.retentionMs(), TimeUnit.MILLISECONDS);
+            cancels.put(id, cancel);
+            return new LogWriter(ring(id), cluster.tasks(), cluster.batchNanos(), last -> ended(generation, last));
+        } catch (RuntimeException gridTrouble) {
             cancels.remove(id);
-            try {
-                String json = records().get(id);
-                GenerationRecord record = json == null ? null : GenerationRecord.parse(json);
-                if (record != null && record.terminal() == null) {
-                    records().set(id, record.ended(last).json(), generation.retentionMs(), TimeUnit.MILLISECONDS);
-                }
-            } catch (RuntimeException gridTrouble) {
-                LOG.warning(() -> "generation " + id + ": its end was not recorded: " + gridTrouble);
+            LOG.warning(() -> "generation " + id + " runs unshared, the grid did not take it: " + gridTrouble);
+            return event -> {
+            };
+        }
+    }
+
+    private void ended(Published generation, StreamEvent last) {
+        String id = generation.id();
+        cancels.remove(id);
+        try {
+            String json = records().get(id);
+            GenerationRecord record = json == null ? null : GenerationRecord.parse(json);
+            if (record != null && record.terminal() == null) {
+                records().set(id, record.ended(last).json(), generation.retentionMs(), TimeUnit.MILLISECONDS);
             }
-        });
+        } catch (RuntimeException gridTrouble) {
+            LOG.warning(() -> "generation " + id + ": its end was not recorded: " + gridTrouble);
+        }
     }
 
     /** From memory, kept by a listener (see {@link FollowerCounts}): a timer under a generation's lock calls it. */
