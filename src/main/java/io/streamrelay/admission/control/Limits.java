@@ -104,29 +104,55 @@ public class Limits {
                     "the relay is serving as many streams as it may", STREAMS_RETRY_AFTER_SECONDS);
         }
         SharedSlots shared = shared();
-        if (shared != null) {
-            takeShared(shared, caller, perClient, limit);
+        if (shared == null) {
+            return new Slot(caller, null, false, false);
         }
-        return new Slot(caller, shared);
+        return takeShared(shared, caller, perClient, limit);
     }
 
-    /** The same two limits counted on every instance; this instance's own counts above are a subset. */
-    private void takeShared(SharedSlots shared, Caller caller, int perClient, int limit) {
-        String key = (caller.keyed() ? "key:" : "address:") + caller.id();
-        boolean client = perClient <= 0 || shared.take(key, perClient);
-        boolean server = client && (limit <= 0 || shared.take(TOTAL, limit));
-        if (!server) {
-            if (client && perClient > 0) {
-                shared.give(key);
+    /**
+     * The same two limits counted on every instance; this instance's own counts above are a subset. Whatever
+     * goes wrong here gives back the local counts and each grid slot that was counted, so nothing leaks; a slot the
+     * grid could not count (fail-open) is never given back, so no other stream's count goes down.
+     */
+    private Slot takeShared(SharedSlots shared, Caller caller, int perClient, int limit) {
+        String key = clientKey(caller);
+        SharedSlots.Taken client = null;
+        SharedSlots.Taken server = null;
+        try {
+            client = perClient <= 0 ? SharedSlots.Taken.UNCOUNTED : shared.take(key, perClient);
+            if (client != SharedSlots.Taken.FULL) {
+                server = limit <= 0 ? SharedSlots.Taken.UNCOUNTED : shared.take(TOTAL, limit);
             }
-            total.decrementAndGet();
-            releaseClientSlot(caller);
-            throw client
+        } catch (RuntimeException failure) {
+            undo(shared, caller, client == SharedSlots.Taken.COUNTED);
+            throw failure;
+        }
+        if (client == SharedSlots.Taken.FULL || server == SharedSlots.Taken.FULL) {
+            undo(shared, caller, client == SharedSlots.Taken.COUNTED);
+            throw client != SharedSlots.Taken.FULL
                     ? limited(ErrorCode.SERVER_BUSY, "the relay is serving as many streams as it may",
                     STREAMS_RETRY_AFTER_SECONDS)
                     : limited(ErrorCode.TOO_MANY_STREAMS, "at most " + perClient + " streams at once per client",
                     STREAMS_RETRY_AFTER_SECONDS);
         }
+        return new Slot(caller, shared, client == SharedSlots.Taken.COUNTED, server == SharedSlots.Taken.COUNTED);
+    }
+
+    private void undo(SharedSlots shared, Caller caller, boolean clientCounted) {
+        total.decrementAndGet();
+        releaseClientSlot(caller);
+        if (clientCounted) {
+            try {
+                shared.give(clientKey(caller));
+            } catch (RuntimeException ignored) {
+                // The grid's own member entry is dropped when this instance leaves; nothing more to do here.
+            }
+        }
+    }
+
+    private static String clientKey(Caller caller) {
+        return (caller.keyed() ? "key:" : "address:") + caller.id();
     }
 
     private SharedSlots shared() {
@@ -179,11 +205,16 @@ public class Limits {
     private final class Slot implements Lease {
         private final Caller caller;
         private final SharedSlots shared;
+        /** Which grid slots were counted: only those are given back (see {@link SharedSlots.Taken}). */
+        private final boolean clientCounted;
+        private final boolean totalCounted;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Slot(Caller caller, SharedSlots shared) {
+        Slot(Caller caller, SharedSlots shared, boolean clientCounted, boolean totalCounted) {
             this.caller = caller;
             this.shared = shared;
+            this.clientCounted = clientCounted;
+            this.totalCounted = totalCounted;
         }
 
         @Override
@@ -208,10 +239,10 @@ public class Limits {
         }
 
         private void giveShared() {
-            if (settings.streamsPerClient() > 0) {
-                shared.give((caller.keyed() ? "key:" : "address:") + caller.id());
+            if (clientCounted) {
+                shared.give(clientKey(caller));
             }
-            if (settings.streamsTotal() > 0) {
+            if (totalCounted) {
                 shared.give(TOTAL);
             }
         }

@@ -14,10 +14,16 @@ public interface SharedSlots {
      * Takes one of {@code limit} slots named {@code key} (a caller, or the whole relay), counted on every live
      * instance, atomically across the cluster.
      *
-     * @return false when all {@code limit} are taken
+     * @return {@link Taken#FULL} when all {@code limit} are taken; {@link Taken#UNCOUNTED} when the grid could not
+     *         count it (the caller goes on with its local limits and must not {@link #give} it back)
      */
-    boolean take(String key, int limit);
+    Taken take(String key, int limit);
 
-    /** Gives back a slot this instance took. */
+    /** Gives back a slot this instance took and that was {@link Taken#COUNTED}; returns without waiting. */
     void give(String key);
+
+    /** What a {@link #take} did: counted the slot, refused it, or could not reach the grid (fail-open). */
+    enum Taken {
+        COUNTED, FULL, UNCOUNTED
+    }
 }

@@ -1,6 +1,8 @@
 package io.streamrelay.cluster.control;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.streamrelay.completions.control.RelaySettings;
@@ -55,7 +57,7 @@ public class ClusterGrid {
         logBatches = values.integer("relay.cluster.log-batches");
         HazelcastInstance found = hazelcast.isResolvable() ? hazelcast.get() : null;
         boolean running = found != null && found.getLifecycleService().isRunning();
-        boolean wanted = "auto".equalsIgnoreCase(enabled.trim()) ? running : Boolean.parseBoolean(enabled.trim());
+        boolean wanted = wanted(enabled, running);
         if (wanted && !running) {
             LOG.warning("relay.cluster.enabled is true but Payara's data grid is not running: single instance");
         }
@@ -65,12 +67,31 @@ public class ClusterGrid {
         // Per generation one ring of batches; the TTL outlives any generation plus its retention, so a log whose
         // producer died is never left behind for good.
         long ttlSeconds = (settings.timers().maxDurationMs() + settings.replay().retentionMs()) / 1000 + 60;
-        found.getConfig().addRingBufferConfig(new RingbufferConfig(LOG_PREFIX + "*").setCapacity(logBatches)
+        addRingConfig(found.getConfig(), new RingbufferConfig(LOG_PREFIX + "*").setCapacity(logBatches)
                 .setBackupCount(1).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, ttlSeconds)));
         tasks = new TaskQueue("grid", threadFactory, 2);
         grid = found;
         LOG.info(() -> "clustered generations on Payara's data grid, member " + self() + " of "
                 + found.getCluster().getMembers().size());
+    }
+
+    /** {@code auto}: when Payara's grid runs; otherwise MicroProfile Config's boolean rule (true, yes, y, on, 1). */
+    static boolean wanted(String enabled, boolean running) {
+        String value = enabled.trim();
+        return "auto".equalsIgnoreCase(value) ? running : Settings.isTrue(value);
+    }
+
+    /**
+     * The grid rejects a config that differs from one another member added (settings differ between instances):
+     * the one the cluster already has is used, with a warning, rather than leaving this member unclustered.
+     */
+    static void addRingConfig(Config config, RingbufferConfig ring) {
+        try {
+            config.addRingBufferConfig(ring);
+        } catch (InvalidConfigurationException conflict) {
+            LOG.warning(() -> "the cluster's ring config " + ring.getName() + " differs from this instance's "
+                    + "settings (relay.cluster.log-batches, timers), the cluster's is used: " + conflict.getMessage());
+        }
     }
 
     @PreDestroy

@@ -35,6 +35,8 @@ public class GridGenerations implements SharedGenerations {
     private final Map<String, int[]> following = new ConcurrentHashMap<>();
     private final Set<LogReader> readers = ConcurrentHashMap.newKeySet();
     private volatile UUID cancelListener;
+    private volatile FollowerCounts followerCounts;
+    private volatile UUID countsListener;
 
     @Override
     public boolean active() {
@@ -42,12 +44,26 @@ public class GridGenerations implements SharedGenerations {
             return false;
         }
         if (cancelListener == null) {
-            listenForCancels();
+            try {
+                listenForCancels();
+            } catch (RuntimeException gridTrouble) {
+                // Tried again on the next call; cancels from other instances wait until then.
+                LOG.warning(() -> "cancels from other instances not heard yet: " + gridTrouble);
+            }
         }
         return true;
     }
 
     private synchronized void listenForCancels() {
+        if (followerCounts == null) {
+            FollowerCounts counts = new FollowerCounts(cluster.tasks());
+            try {
+                countsListener = counts.listen(followers());
+                followerCounts = counts;
+            } catch (RuntimeException gridTrouble) {
+                LOG.warning(() -> "followers on other members not counted: " + gridTrouble);
+            }
+        }
         if (cancelListener == null) {
             // The grid's event thread only hands the id on: the relay's code runs on the component's threads.
             cancelListener = topic().addMessageListener(message -> {
@@ -59,44 +75,45 @@ public class GridGenerations implements SharedGenerations {
         }
     }
 
+    /**
+     * Never throws: a grid that cannot take the record or the log leaves this generation unshared (logged), it
+     * still runs for its clients here.
+     */
     @Override
     public Consumer<StreamEvent> produce(Published generation, Runnable cancel) {
         String id = generation.id();
-        records().set(id, GenerationRecord.running(generation.ownerId(), generation.keyed(), cluster.self()).json(),
-                generation.maxDurationMs() + generation.retentionMs(), TimeUnit.MILLISECONDS);
-        cancels.put(id, cancel);
-        return new LogWriter(ring(id), cluster.tasks(), cluster.batchNanos(), last -> {
+        try {
+            records().set(id, GenerationRecord.running(generation.ownerId(), generation.keyed(), cluster.self())
+                    .json(), generation.maxDurationMs() + generation.retentionMs(), TimeUnit.MILLISECONDS);
+            cancels.put(id, cancel);
+            return new LogWriter(ring(id), cluster.tasks(), cluster.batchNanos(), last -> ended(generation, last));
+        } catch (RuntimeException gridTrouble) {
             cancels.remove(id);
-            try {
-                String json = records().get(id);
-                GenerationRecord record = json == null ? null : GenerationRecord.parse(json);
-                if (record != null && record.terminal() == null) {
-                    records().set(id, record.ended(last).json(), generation.retentionMs(), TimeUnit.MILLISECONDS);
-                }
-            } catch (RuntimeException gridTrouble) {
-                LOG.warning(() -> "generation " + id + ": its end was not recorded: " + gridTrouble);
-            }
-        });
+            LOG.warning(() -> "generation " + id + " runs unshared, the grid did not take it: " + gridTrouble);
+            return event -> {
+            };
+        }
     }
 
+    private void ended(Published generation, StreamEvent last) {
+        String id = generation.id();
+        cancels.remove(id);
+        try {
+            String json = records().get(id);
+            GenerationRecord record = json == null ? null : GenerationRecord.parse(json);
+            if (record != null && record.terminal() == null) {
+                records().set(id, record.ended(last).json(), generation.retentionMs(), TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException gridTrouble) {
+            LOG.warning(() -> "generation " + id + ": its end was not recorded: " + gridTrouble);
+        }
+    }
+
+    /** From memory, kept by a listener (see {@link FollowerCounts}): a timer under a generation's lock calls it. */
     @Override
     public int followersElsewhere(String id) {
-        try {
-            String self = cluster.self();
-            Set<String> keys = new java.util.HashSet<>();
-            for (String member : cluster.members()) {
-                if (!member.equals(self)) {
-                    keys.add(id + "/" + member);
-                }
-            }
-            int sum = 0;
-            for (String count : followers().getAll(keys).values()) {
-                sum += Integer.parseInt(count);
-            }
-            return sum;
-        } catch (RuntimeException gridTrouble) {
-            return 0;
-        }
+        FollowerCounts counts = followerCounts;
+        return counts == null ? 0 : counts.elsewhere(id, cluster.self(), cluster.members());
     }
 
     @Override
@@ -117,6 +134,9 @@ public class GridGenerations implements SharedGenerations {
         endFollowers();
         if (cancelListener != null && cluster.active()) {
             topic().removeMessageListener(cancelListener);
+        }
+        if (countsListener != null && cluster.active()) {
+            followers().removeEntryListener(countsListener);
         }
     }
 

@@ -26,6 +26,10 @@ public class GridSlots implements SharedSlots {
     @Inject
     ClusterGrid cluster;
 
+    private static final long LOCK_WAIT_SECONDS = 5;
+    private static final long LOCK_LEASE_SECONDS = 10;
+
+    /** This member's own counts; writes of its keys go in the order of these changes (synchronized on it). */
     private final Map<String, Integer> mine = new ConcurrentHashMap<>();
 
     @Override
@@ -34,14 +38,23 @@ public class GridSlots implements SharedSlots {
     }
 
     @Override
-    public boolean take(String key, int limit) {
-        IMap<String, String> slots = slots();
+    public Taken take(String key, int limit) {
+        IMap<String, String> slots;
         try {
-            slots.lock(key, 10, TimeUnit.SECONDS);
+            slots = slots();
+            // Bounded both ways: a request thread waits at most LOCK_WAIT_SECONDS for the lock, and a lock whose
+            // holder stalls (a lost member's call in flight) frees itself after LOCK_LEASE_SECONDS.
+            if (!slots.tryLock(key, LOCK_WAIT_SECONDS, TimeUnit.SECONDS, LOCK_LEASE_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning(() -> "slot " + key + " not counted cluster-wide: its lock stayed taken");
+                return Taken.UNCOUNTED;
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return Taken.UNCOUNTED;
         } catch (RuntimeException gridTrouble) {
             // The local limits still hold; a grid that cannot be reached must not stop the relay.
             LOG.warning(() -> "slot " + key + " not counted cluster-wide: " + gridTrouble);
-            return true;
+            return Taken.UNCOUNTED;
         }
         try {
             Set<String> keys = new HashSet<>();
@@ -53,25 +66,51 @@ public class GridSlots implements SharedSlots {
                 held += Integer.parseInt(count);
             }
             if (held >= limit) {
-                return false;
+                return Taken.FULL;
             }
-            write(slots, key, mine.merge(key, 1, Integer::sum));
-            return true;
+            synchronized (mine) {
+                int count = mine.merge(key, 1, Integer::sum);
+                try {
+                    write(slots, key, count);
+                } catch (RuntimeException notWritten) {
+                    mine.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+                    throw notWritten;
+                }
+            }
+            return Taken.COUNTED;
+        } catch (RuntimeException gridTrouble) {
+            LOG.warning(() -> "slot " + key + " not counted cluster-wide: " + gridTrouble);
+            return Taken.UNCOUNTED;
         } finally {
-            slots.unlock(key);
+            try {
+                slots.unlock(key);
+            } catch (RuntimeException gridTrouble) {
+                // The lock's lease frees it.
+                LOG.fine(() -> "slot " + key + " not unlocked: " + gridTrouble);
+            }
         }
     }
 
+    /**
+     * On the component's own threads, never the caller's (a generation's end, a timer): a lost member can hold a
+     * grid call for the whole invocation timeout. No grid lock: only this member writes its own key, and a count
+     * going down late only makes a concurrent taker more careful.
+     */
     @Override
     public void give(String key) {
         try {
-            IMap<String, String> slots = slots();
-            slots.lock(key, 10, TimeUnit.SECONDS);
-            try {
+            cluster.tasks().execute(() -> giveNow(key));
+        } catch (RuntimeException stopped) {
+            // Shutting down: this member leaves the cluster, and its counts with it.
+            LOG.fine(() -> "slot " + key + " not given back cluster-wide: " + stopped);
+        }
+    }
+
+    private void giveNow(String key) {
+        try {
+            synchronized (mine) {
                 Integer left = mine.computeIfPresent(key, (k, held) -> held <= 1 ? null : held - 1);
-                write(slots, key, left == null ? 0 : left);
-            } finally {
-                slots.unlock(key);
+                write(slots(), key, left == null ? 0 : left);
             }
         } catch (RuntimeException gridTrouble) {
             LOG.warning(() -> "slot " + key + " not given back cluster-wide: " + gridTrouble);

@@ -128,12 +128,19 @@ final class LogReader {
             }
             // The producer pings only its own clients: a quiet stream here gets its heartbeat from the watchdog,
             // which also finds a client that left (a write fails).
-            if (heartbeatNanos > 0 && now - Math.max(lastRead, lastPing) >= heartbeatNanos && !stopped) {
-                lastPing = now;
-                out.accept(List.of(new StreamEvent.Ping()));
+            if (heartbeatNanos > 0 && now - Math.max(lastRead, lastPing) >= heartbeatNanos) {
+                ping(now);
             }
             watch();
         }, WATCH_NANOS);
+    }
+
+    /** Under finish's monitor, so that no ping is handed on after the terminal event. */
+    private synchronized void ping(long now) {
+        if (!stopped) {
+            lastPing = now;
+            out.accept(List.of(new StreamEvent.Ping()));
+        }
     }
 
     private synchronized void settled() {

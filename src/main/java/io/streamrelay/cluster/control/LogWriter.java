@@ -8,6 +8,7 @@ import io.streamrelay.scheduling.control.TaskQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -29,6 +30,7 @@ final class LogWriter implements Consumer<StreamEvent> {
     private final AtomicBoolean busy = new AtomicBoolean();
     private final long halfRing;
     private volatile long appended;
+    private volatile boolean warned;
 
     LogWriter(Ringbuffer<String> ring, TaskQueue tasks, long batchNanos, Consumer<StreamEvent> ended) {
         this.ring = ring;
@@ -46,12 +48,23 @@ final class LogWriter implements Consumer<StreamEvent> {
 
     private void kick(boolean now) {
         if (busy.compareAndSet(false, true)) {
-            if (now) {
-                tasks.execute(this::flush);
-            } else {
-                // Past half the ring, batches gather ten times longer: a long answer fills the rest ten times
-                // slower instead of overwriting its own start.
-                tasks.schedule(this::flush, appended >= halfRing ? 10 * batchNanos : batchNanos);
+            try {
+                if (now) {
+                    tasks.execute(this::flush);
+                } else {
+                    // Past half the ring, batches gather ten times longer: a long answer fills the rest ten times
+                    // slower instead of overwriting its own start.
+                    tasks.schedule(this::flush, appended >= halfRing ? 10 * batchNanos : batchNanos);
+                }
+            } catch (RejectedExecutionException stopped) {
+                // The component stopped (shutdown): the generation still ends here; other members see
+                // producer_lost once this one has left.
+                queue.clear();
+                busy.set(false);
+                if (!warned) {
+                    warned = true;
+                    LOG.warning(() -> ring.getName() + " no longer mirrored: " + stopped);
+                }
             }
         }
     }
@@ -73,7 +86,11 @@ final class LogWriter implements Consumer<StreamEvent> {
                         LOG.warning(() -> "a batch of " + ring.getName() + " was not stored: " + failure);
                     }
                     if (last.terminal()) {
-                        tasks.execute(() -> ended.accept(last));
+                        try {
+                            tasks.execute(() -> ended.accept(last));
+                        } catch (RejectedExecutionException stopped) {
+                            LOG.fine(() -> ring.getName() + ": its end not recorded, shutting down");
+                        }
                     }
                     release();
                 });

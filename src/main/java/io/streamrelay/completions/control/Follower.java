@@ -166,8 +166,12 @@ final class Follower {
                     return;
                 }
                 batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-                while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH && !terminalQueued(batch)) {
                     batch.add(queue.poll());
+                }
+                if (terminalQueued(batch)) {
+                    // Nothing follows a terminal event on the wire (a late ping, say): the stream ends with it.
+                    queue.clear();
                 }
             }
             try {
@@ -177,10 +181,14 @@ final class Follower {
                 lost();
                 return;
             }
-            if (batch.get(batch.size() - 1).terminal()) {
+            if (terminalQueued(batch)) {
                 terminalWritten = true;
             }
         }
+    }
+
+    private static boolean terminalQueued(List<StreamEvent> batch) {
+        return !batch.isEmpty() && batch.get(batch.size() - 1).terminal();
     }
 
     private void lost() {

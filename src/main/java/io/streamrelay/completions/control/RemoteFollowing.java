@@ -49,7 +49,7 @@ final class RemoteFollowing {
         events.accept(new RelayEvent.StreamOpened(sink.transport(), after >= 0));
         AtomicReference<Runnable> stop = new AtomicReference<>(() -> { });
         // Counted for the producer's grace period from now until the client leaves or the end arrives, once.
-        AtomicBoolean counted = new AtomicBoolean(true);
+        AtomicBoolean counted = new AtomicBoolean();
         Runnable uncount = () -> {
             if (counted.getAndSet(false)) {
                 remote.following(-1);
@@ -59,15 +59,28 @@ final class RemoteFollowing {
             stop.get().run();
             uncount.run();
         }, events);
-        remote.following(1);
-        // Unbounded like a replay: a remote follower's queue is bounded by the log's own bounds, as the grid is.
-        stop.set(remote.read(after, batch -> {
-            batch.forEach(follower::offerReplay);
-            follower.signal();
-            if (batch.get(batch.size() - 1).terminal()) {
+        try {
+            remote.following(1);
+            counted.set(true);
+            // Unbounded like a replay: a remote follower's queue is bounded by the log's own bounds, as the grid is.
+            stop.set(remote.read(after, batch -> {
+                batch.forEach(follower::offerReplay);
+                follower.signal();
+                if (batch.stream().anyMatch(StreamEvent::terminal)) {
+                    uncount.run();
+                }
+            }));
+        } catch (RuntimeException gridTrouble) {
+            // The stream is open: it gets its one terminal event, and the count it raised goes back down.
+            try {
                 uncount.run();
+            } catch (RuntimeException alsoDown) {
+                gridTrouble.addSuppressed(alsoDown);
             }
-        }));
+            follower.offerReplay(new StreamEvent.Failure(Math.max(after, last) + 1, ErrorCode.PRODUCER_LOST,
+                    "the cluster could not be read: " + gridTrouble.getMessage(), true));
+            follower.signal();
+        }
         return follower;
     }
 

@@ -28,6 +28,9 @@ final class ReplayLog {
     private volatile long bytes;
     private Consumer<StreamEvent> mirror = event -> { };
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ReplayLog.class.getName());
+    private boolean mirrorFailed;
+
     ReplayLog(int maxEvents, long maxBytes) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
@@ -41,7 +44,16 @@ final class ReplayLog {
     void append(StreamEvent event) {
         events.add(event);
         bytes += bytes(event);
-        mirror.accept(event);
+        try {
+            mirror.accept(event);
+        } catch (RuntimeException mirrorDown) {
+            // The generation's own end (status, slot, terminal event, GenerationEnded) must not depend on the
+            // mirror, e.g. a cluster queue stopped during shutdown.
+            if (!mirrorFailed) {
+                mirrorFailed = true;
+                LOG.warning(() -> "events no longer mirrored: " + mirrorDown);
+            }
+        }
     }
 
     /** Where every appended event also goes, in order, from under the generation's lock (a cluster's shared log). */

@@ -53,7 +53,8 @@ public final class Settings {
         return optional(key).map(Settings::isTrue).orElse(fallback);
     }
 
-    private static boolean isTrue(String value) {
+    /** The rule of {@link #flag}, for a setting that also takes other words (e.g. {@code auto}). */
+    public static boolean isTrue(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "y", "on", "1" -> true;
             default -> false;

@@ -48,6 +48,20 @@ class GenerationLeaseTest {
     }
 
     @Test
+    void aMirrorThatFailsAtTheEndStillReleasesTheSlotAndEndsTheGeneration() {
+        Generation generation = generation();
+        // A cluster's log writer once its queue stopped (shutdown): every event it is handed throws.
+        generation.share(event -> {
+            throw new java.util.concurrent.RejectedExecutionException("grid is stopped");
+        }, () -> 0);
+        generation.start(upstream(events -> { }));
+        generation.fail(ErrorCode.CANCELLED, "the generation was cancelled", false);
+        assertEquals(1, lease.released.get(), "the slot came back");
+        assertEquals(1, ended.get(), "GenerationEnded was sent");
+        assertEquals("cancelled", generation.view().status());
+    }
+
+    @Test
     void doneReleasesTheSlotAndCountsTheTokens() {
         Generation generation = generation();
         generation.start(upstream(events -> {
