@@ -91,11 +91,15 @@ final class Generation implements Answer.Relay {
     /**
      * Starts the upstream. Followers attached before (the chat endpoints attach theirs first) receive the start
      * event now. A generation nobody follows yet (created by POST /api/generations) waits the grace period for
-     * its first follower; with a grace of 0 it runs until it ends or is cancelled.
+     * its first follower; with a grace of 0 it runs until it ends or is cancelled. One that ended already does
+     * nothing.
      */
     void start(Upstream upstream) {
         Runnable deliver;
         synchronized (lock) {
+            if (status != Status.RUNNING || terminal != null) {
+                return; // ended before its start (a budget, a cancel): no start event after the end, no paid call
+            }
             String model = upstream.modelFor(request);
             answer.announced(model);
             StreamEvent start = new StreamEvent.Start(0, id, model);

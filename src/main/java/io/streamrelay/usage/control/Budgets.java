@@ -62,9 +62,8 @@ public class Budgets implements Spending {
                     + budget.period().name().toLowerCase() + " is spent; it resets at " + spend.end())
                     .withHeader("Retry-After", String.valueOf(seconds));
         }
-        BudgetMeter meter = new BudgetMeter(spend, prices.perOutputToken(model), stop);
+        BudgetMeter meter = new BudgetMeter(spend, prices.perOutputToken(model), stop, () -> running.remove(generation));
         running.put(generation, meter);
-        spend.join(meter);
         return meter;
     }
 
