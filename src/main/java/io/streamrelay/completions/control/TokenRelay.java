@@ -181,11 +181,12 @@ public class TokenRelay {
             if (generation != null) {
                 // Through its one exit: the slot back, out of the running set, its end reported (settling a meter).
                 generation.fail(ErrorCode.INTERNAL_ERROR, "the relay failed", true);
+            } else {
+                slot.release();
             }
             if (meter != null) {
                 meter.close();
             }
-            slot.release();
             throw failure;
         }
     }
