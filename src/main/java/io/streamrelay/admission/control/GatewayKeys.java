@@ -30,6 +30,9 @@ public class GatewayKeys {
     @Inject
     AdmissionSettings settings;
 
+    /** The id the usage ledger gives requests without a key (docs/usage.md); refused as a key's id. */
+    public static final String ANONYMOUS = "anonymous";
+
     private List<Key> keys = List.of();
 
     record Key(String id, byte[] hash) {
@@ -75,6 +78,11 @@ public class GatewayKeys {
         if (id.isEmpty() || !hex.matches("[0-9a-f]{64}")) {
             // The entry is not echoed: someone may have put a secret there instead of its hash.
             throw new IllegalStateException(source + " has an entry that is not <id>:<sha256 hex>");
+        }
+        if (id.equals(ANONYMOUS)) {
+            // Its usage would be mixed with, and its GET /api/usage would read, the requests made without a key.
+            throw new IllegalStateException(source + ": the key id '" + ANONYMOUS + "' is reserved (the usage ledger"
+                    + " records requests without a key under it); give this key another id");
         }
         keys.add(new Key(id, HexFormat.of().parseHex(hex)));
     }

@@ -20,10 +20,9 @@ import java.util.function.LongFunction;
 import java.util.logging.Logger;
 
 /**
- * One generation from its start event to its one terminal event, and for a retention time after (the store keeps
- * it). It numbers the events into its {@link ReplayLog}, hands them to its {@link Followers}, has its
- * {@link Ticker} watch the {@link Deadlines}, decides its ending from its {@link Answer}, and every way to an end
- * passes through {@link #end}, whose {@link Exit} releases the upstream, the timer and the slot once.
+ * One generation from its start event to its terminal one, and a retention time after (the store keeps it). It logs
+ * events in its {@link ReplayLog} for its {@link Followers}, its {@link Ticker} watches the {@link Deadlines}, its
+ * {@link Answer} decides the ending; every end passes {@link #end}, whose {@link Exit} releases all it holds, once.
  */
 final class Generation implements Answer.Relay {
 
@@ -88,14 +87,13 @@ final class Generation implements Answer.Relay {
         return !caller.keyed() || caller.equals(owner);
     }
 
-    /**
-     * Starts the upstream. Followers attached before (the chat endpoints attach theirs first) receive the start
-     * event now. A generation nobody follows yet (created by POST /api/generations) waits the grace period for
-     * its first follower; with a grace of 0 it runs until it ends or is cancelled.
-     */
+    /** Starts the upstream unless ended (its followers get the start); unfollowed, it waits the grace period. */
     void start(Upstream upstream) {
         Runnable deliver;
         synchronized (lock) {
+            if (status != Status.RUNNING || terminal != null) { // stopped first: no start after its end, no paid call
+                return;
+            }
             String model = upstream.modelFor(request);
             answer.announced(model);
             StreamEvent start = new StreamEvent.Start(0, id, model);

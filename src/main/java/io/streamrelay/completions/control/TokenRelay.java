@@ -155,23 +155,38 @@ public class TokenRelay {
     private Generation create(ChatRequest request, Caller caller, String createdBy) {
         intake.admit();
         Lease slot = limits.admit(caller);
+        Spending.Meter meter = null;
+        Generation generation = null;
         try {
             String id = newId();
             Generation[] stopped = new Generation[1];
             // May refuse (a budget spent): before the generation exists or any stream byte is sent.
-            Spending.Meter meter = spending().open(id, caller, upstream.modelFor(request),
-                    (code, message) -> stopped[0].fail(code, message, code.retryable()));
+            meter = spending().open(id, caller, upstream.modelFor(request), (code, message) -> {
+                Generation target = stopped[0];
+                if (target != null) {
+                    target.fail(code, message, code.retryable());
+                }
+            });
             Lease lease = meter == null ? slot : new MeteredLease(slot, meter);
-            Generation generation = new Generation(id, request, caller, lease, settings, threads.timers(),
+            generation = new Generation(id, request, caller, lease, settings, threads.timers(),
                     threads.writers(), this::ended);
             stopped[0] = generation;
             generation.reportTo(events::fire, createdBy);
-            cluster.publish(generation, caller);
+            // Running and stored before anyone else can see it: its end (even a failed publish) finds it here.
             running.add(generation);
             store.put(generation);
+            cluster.publish(generation, caller);
             return generation;
         } catch (RuntimeException | Error failure) {
-            slot.release();
+            if (generation != null) {
+                // Through its one exit: the slot back, out of the running set, its end reported (settling a meter).
+                generation.fail(ErrorCode.INTERNAL_ERROR, "the relay failed", true);
+            } else {
+                slot.release();
+            }
+            if (meter != null) {
+                meter.close();
+            }
             throw failure;
         }
     }

@@ -34,6 +34,13 @@ public interface Spending {
          * meter does), for every piece: it must not block.
          */
         void output(int pieces);
+
+        /**
+         * The generation will never run: its creation failed after {@link #open} (the end of a generation that
+         * exists is reported as for every other ending instead). Idempotent; never throws.
+         */
+        default void close() {
+        }
     }
 
     /** Ends one generation early. */

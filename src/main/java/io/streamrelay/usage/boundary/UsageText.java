@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The usage groups as text: JSON {@code {"from","to","groups":[{key, model, day, requests, prompt_tokens,
  * completion_tokens, reasoning_tokens, cost_usd, estimated_tokens}]}} or CSV with those columns and a header row
- * (RFC 4180 quoting).
+ * (RFC 4180 quoting, formulas defused: {@link #field}).
  */
 final class UsageText {
 
@@ -46,10 +46,16 @@ final class UsageText {
         return csv.toString();
     }
 
-    private static String field(String text) {
-        if (text == null) {
+    /**
+     * One CSV field. A value a spreadsheet would read as a formula (first character = + - @, tab or carriage
+     * return: OWASP's "CSV Injection" rule) gets a single quote first; key ids and model names (the upstream's) are
+     * not the relay's to trust.
+     */
+    private static String field(String value) {
+        if (value == null) {
             return "";
         }
+        String text = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         return text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
                 ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }

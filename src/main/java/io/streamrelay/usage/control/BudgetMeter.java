@@ -18,15 +18,30 @@ final class BudgetMeter implements Spending.Meter {
     private final Spending.Stop stop;
     private final AtomicLong metered = new AtomicLong();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean joined = new AtomicBoolean();
+    private final Runnable onClose;
+    private volatile boolean over;
 
-    BudgetMeter(KeySpend spend, double usdPerPiece, Spending.Stop stop) {
+    /** {@code onClose}: forgets the meter where its generation's end would have settled it. */
+    BudgetMeter(KeySpend spend, double usdPerPiece, Spending.Stop stop, Runnable onClose) {
         this.spend = spend;
         this.usdPerPiece = usdPerPiece;
         this.stop = stop;
+        this.onClose = onClose;
     }
 
+    /**
+     * The first piece joins the key's running streams: only a generation that has started can be stopped (a stop
+     * before its start would race its creation). An end racing the join leaves it again.
+     */
     @Override
     public void output(int pieces) {
+        if (!over && joined.compareAndSet(false, true)) {
+            spend.join(this);
+            if (over) {
+                spend.leave(this);
+            }
+        }
         long units = spend.units(pieces, pieces * usdPerPiece);
         metered.addAndGet(units);
         spend.add(units);
@@ -40,7 +55,15 @@ final class BudgetMeter implements Spending.Meter {
 
     /** The generation ended: its recorded tokens and cost replace what was metered. */
     void settle(long tokens, double usd) {
+        over = true;
         spend.leave(this);
         spend.add(spend.units(tokens, usd) - metered.getAndSet(0));
+    }
+
+    @Override
+    public void close() {
+        over = true;
+        spend.leave(this);
+        onClose.run();
     }
 }

@@ -54,18 +54,31 @@ public class Budgets implements Spending {
             return null;
         }
         Instant now = Instant.now();
-        KeySpend spend = spends.compute(caller.id(), (key, known) -> known != null && now.isBefore(known.end())
-                ? known : new KeySpend(budget, end(budget.period(), now), alreadySpent(budget, now)));
+        KeySpend spend = current(budget, now);
         if (spend.reached()) {
             long seconds = Math.max(1, Duration.between(now, spend.end()).toSeconds() + 1);
             throw new ProblemException(ErrorCode.BUDGET_EXHAUSTED, "the key's budget for this "
                     + budget.period().name().toLowerCase() + " is spent; it resets at " + spend.end())
                     .withHeader("Retry-After", String.valueOf(seconds));
         }
-        BudgetMeter meter = new BudgetMeter(spend, prices.perOutputToken(model), stop);
+        BudgetMeter meter = new BudgetMeter(spend, prices.perOutputToken(model), stop, () -> running.remove(generation));
         running.put(generation, meter);
-        spend.join(meter);
         return meter;
+    }
+
+    /**
+     * The key's spending this period. The ledger is read outside the map's lock, so a slow database holds only the
+     * requests that need it, each at most {@link LedgerStore#SPENT_TIMEOUT_MS}; two first requests may both read it,
+     * and the first one stored wins.
+     */
+    private KeySpend current(Budget budget, Instant now) {
+        KeySpend known = spends.get(budget.key());
+        if (known != null && now.isBefore(known.end())) {
+            return known;
+        }
+        long spent = alreadySpent(budget, now);
+        return spends.compute(budget.key(), (key, again) -> again != null && now.isBefore(again.end())
+                ? again : new KeySpend(budget, end(budget.period(), now), spent));
     }
 
     /** A generation ended: its record's counts replace what its meter estimated. */

@@ -41,7 +41,7 @@ final class DriverDataSource implements DataSource {
                 // Not this one.
             }
         }
-        throw new IllegalStateException("no JDBC driver for relay.ledger.jdbc-url (" + url.split("[?;]")[0]
+        throw new IllegalStateException("no JDBC driver for relay.ledger.jdbc-url (" + LedgerStore.withoutSecrets(url)
                 + "); see docs/usage.md");
     }
 

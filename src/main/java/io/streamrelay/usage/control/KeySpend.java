@@ -45,7 +45,7 @@ final class KeySpend {
         return budget.unit() == Budget.Unit.TOKENS ? tokens : Math.round(usd * NANO_USD);
     }
 
-    /** A stream starts: its first piece past the limit stops it (before that the generation cannot be stopped). */
+    /** A stream's first piece: from now on the key reaching its limit stops it. */
     void join(BudgetMeter meter) {
         running.add(meter);
     }

@@ -36,12 +36,39 @@ public class LedgerStore {
     @Inject
     LedgerSettings settings;
 
+    /** How long a budget's read of the ledger may hold an admission, in milliseconds. */
+    static final int SPENT_TIMEOUT_MS = 3_000;
+
     private DataSource dataSource;
     private volatile EntityManagerFactory factory;
 
-    /** Where the ledger is, for the log: a JNDI name or the JDBC URL without its parameters. */
+    /** Where the ledger is, for the log: a JNDI name or the JDBC URL without its parameters and credentials. */
     public String describe() {
-        return settings.jdbcUrl().map(url -> url.split("[?;]")[0]).orElse(settings.datasource());
+        return settings.jdbcUrl().map(LedgerStore::withoutSecrets).orElse(settings.datasource());
+    }
+
+    /**
+     * A JDBC URL fit for a log: no parameters (after {@code ?} or {@code ;}, where passwords go) and no user info
+     * ({@code //user:pass@host}, Oracle's {@code thin:user/pass@host}): what precedes the last {@code @} goes.
+     */
+    static String withoutSecrets(String url) {
+        String base = url.split("[?;]")[0];
+        int at = base.lastIndexOf('@');
+        if (at < 0) {
+            return base;
+        }
+        int slashes = base.indexOf("//");
+        int from;
+        if (slashes >= 0 && slashes < at) {
+            from = slashes + 2;
+        } else {
+            from = 0;
+            for (int colons = 0; colons < 3 && from >= 0; colons++) {
+                from = base.indexOf(':', from) + 1;
+            }
+            from = Math.max(0, Math.min(from, at));
+        }
+        return base.substring(0, from) + base.substring(at + 1);
     }
 
     /** For a caller that brings its own datasource (the schema and benchmark tests). */
@@ -149,17 +176,40 @@ public class LedgerStore {
                 a.estimatedTokens() + b.estimatedTokens());
     }
 
-    /** A key's tokens (prompt plus completion) and cost in USD since {@code from} (a UTC day), from the records. */
+    /**
+     * A key's tokens (prompt plus completion) and cost in USD since {@code from} (a UTC day), from the records.
+     *
+     * @throws RuntimeException when the database does not answer within {@link #SPENT_TIMEOUT_MS}, or fails
+     */
     public double[] spent(String key, LocalDate from) {
         EntityManager manager = open().createEntityManager();
         try {
             Object[] row = manager.createQuery("SELECT SUM(r.promptTokens + r.completionTokens), SUM(r.costUsd)"
                     + " FROM UsageRecord r WHERE r.keyId = :key AND r.day >= :from", Object[].class)
+                    .setHint("jakarta.persistence.query.timeout", SPENT_TIMEOUT_MS)
                     .setParameter("key", key).setParameter("from", from).getSingleResult();
             return new double[] {row[0] == null ? 0 : ((Number) row[0]).doubleValue(),
                     row[1] == null ? 0 : ((Number) row[1]).doubleValue()};
         } finally {
             manager.close();
+        }
+    }
+
+    /** Whether the database answers a trivial query now (a refused row is then the row's fault, not the database's). */
+    public boolean answers() {
+        try {
+            EntityManager manager = open().createEntityManager();
+            try {
+                manager.createQuery("SELECT COUNT(r) FROM UsageRecord r WHERE r.generationId = :none", Long.class)
+                        .setParameter("none", "").setHint("jakarta.persistence.query.timeout", SPENT_TIMEOUT_MS)
+                        .getSingleResult();
+                return true;
+            } finally {
+                manager.close();
+            }
+        } catch (RuntimeException | LinkageError failure) {
+            reset();
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -23,12 +24,17 @@ import java.util.logging.Logger;
  * Writes ledger entries in batches on a thread of its own, so a generation's exit only queues its entry. The queue
  * holds at most {@code relay.ledger.queue-records}: while the database is down the writer retries the batch it holds
  * (100 ms, doubling to 5 s) and the queue fills; past its bound new entries are dropped, logged and counted
- * ({@link #dropped()}). On stop it writes what is queued for up to {@code relay.ledger.flush-ms}.
+ * ({@link #dropped()}). A batch that failed {@link #ROW_BY_ROW_AFTER} times while the database answers is written
+ * row by row, and a row the database still refuses is dropped, logged and counted the same way: one bad row must not
+ * stall the ledger. On stop it writes what is queued for up to {@code relay.ledger.flush-ms}.
  */
 @ApplicationScoped
 public class LedgerWriter {
 
     private static final Logger LOG = Logger.getLogger(LedgerWriter.class.getName());
+
+    /** Failed attempts at one batch before it is written row by row. */
+    static final int ROW_BY_ROW_AFTER = 3;
 
     @Inject
     LedgerSettings settings;
@@ -74,9 +80,10 @@ public class LedgerWriter {
         return false;
     }
 
-    /** Entries dropped because the queue was full, since start ({@code relay_ledger_dropped_records} in /metrics). */
+    /** Entries dropped because the queue was full or the database refused them, since start ({@code relay_ledger_dropped_records} in /metrics). */
     @Gauge(name = "relay_ledger_dropped_records", absolute = true, unit = MetricUnits.NONE,
-            description = "Usage records dropped because the ledger's queue was full (its database down too long)")
+            description = "Usage records dropped: the ledger's queue was full (its database down too long), or the"
+                    + " database refused the row")
     public long dropped() {
         return dropped.get();
     }
@@ -104,6 +111,7 @@ public class LedgerWriter {
         List<LedgerEntry> batch = new ArrayList<>(settings.batchRecords());
         boolean retry = false;
         long backoffMs = 0;
+        int attempts = 0;
         while (!(stopping && batch.isEmpty() && queue.isEmpty())) {
             try {
                 if (batch.isEmpty()) {
@@ -114,14 +122,19 @@ public class LedgerWriter {
                     batch.add(first);
                     queue.drainTo(batch, settings.batchRecords() - 1);
                 }
-                store.write(batch, retry);
-                written.addAndGet(batch.size());
+                if (attempts >= ROW_BY_ROW_AFTER && store.answers()) {
+                    writeRowByRow(batch);
+                } else {
+                    store.write(batch, retry);
+                    written.addAndGet(batch.size());
+                }
                 if (backoffMs > 0) {
                     LOG.info(() -> "usage ledger writes again to " + store.describe());
                 }
                 batch.clear();
                 retry = false;
                 backoffMs = 0;
+                attempts = 0;
             } catch (InterruptedException interrupted) {
                 stopRequested(); // a container stopping its threads: what is queued is still written, in time
             } catch (RuntimeException | LinkageError failure) {
@@ -130,6 +143,7 @@ public class LedgerWriter {
                             + "); retrying, " + queue.size() + " records queued");
                 }
                 failures.incrementAndGet();
+                attempts++;
                 store.reset();
                 retry = true;
                 backoffMs = Math.min(5_000, Math.max(100, backoffMs * 2));
@@ -143,6 +157,32 @@ public class LedgerWriter {
             LOG.warning(() -> "usage ledger stopped with " + lost + " records unwritten (" + store.describe() + ")");
         }
         store.close();
+    }
+
+    /**
+     * Each row in a transaction of its own; written rows leave the batch. A row refused while the database still
+     * answers is dropped; when the database stops answering the rest of the batch waits for the next attempt.
+     */
+    private void writeRowByRow(List<LedgerEntry> batch) {
+        Iterator<LedgerEntry> rows = batch.iterator();
+        while (rows.hasNext()) {
+            LedgerEntry entry = rows.next();
+            try {
+                store.write(List.of(entry), true);
+                written.incrementAndGet();
+            } catch (RuntimeException | LinkageError failure) {
+                store.reset();
+                if (!store.answers()) {
+                    throw failure;
+                }
+                long count = dropped.incrementAndGet();
+                // The class name only: a driver's message can quote the row (keys, model names).
+                LOG.warning(() -> "usage record of generation " + entry.generation() + " dropped: "
+                        + store.describe() + " refuses it (" + failure.getClass().getName() + "); " + count
+                        + " usage records dropped so far");
+            }
+            rows.remove();
+        }
     }
 
     private boolean pause(long ms) {

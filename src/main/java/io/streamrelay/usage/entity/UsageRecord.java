@@ -53,15 +53,16 @@ public class UsageRecord {
     protected UsageRecord() {
     }
 
+    /** Its row, strings cut to their columns' widths ({@link #fit}). */
     public static UsageRecord of(LedgerEntry entry) {
         UsageRecord row = new UsageRecord();
-        row.generationId = entry.generation();
-        row.keyId = entry.key();
-        row.modelRequested = entry.modelRequested();
-        row.modelAnswered = entry.modelAnswered();
-        row.upstream = entry.upstream();
-        row.endpoint = entry.endpoint();
-        row.transport = entry.transport();
+        row.generationId = fit(entry.generation(), 64);
+        row.keyId = fit(entry.key(), 200);
+        row.modelRequested = fit(entry.modelRequested(), 200);
+        row.modelAnswered = fit(entry.modelAnswered(), 200);
+        row.upstream = fit(entry.upstream(), 16);
+        row.endpoint = fit(entry.endpoint(), 32);
+        row.transport = fit(entry.transport(), 16);
         row.promptTokens = entry.promptTokens();
         row.completionTokens = entry.completionTokens();
         row.reasoningTokens = entry.reasoningTokens();
@@ -70,10 +71,18 @@ public class UsageRecord {
         row.costUsd = entry.costUsd();
         row.firstTokenMs = entry.firstTokenMs();
         row.durationMs = entry.durationMs();
-        row.code = entry.code();
+        row.code = fit(entry.code(), 40);
         row.endedAt = entry.endedAt();
         row.day = entry.endedAt().toLocalDate();
         return row;
+    }
+
+    /**
+     * Cut to its column's width (VARCHAR(n) in db/ledger's migrations): a model name the upstream made up must not
+     * make the database refuse the row, and with it the whole batch.
+     */
+    static String fit(String value, int width) {
+        return value == null || value.length() <= width ? value : value.substring(0, width);
     }
 
     public LedgerEntry entry() {

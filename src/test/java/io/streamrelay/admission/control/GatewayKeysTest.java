@@ -40,6 +40,14 @@ class GatewayKeysTest {
         assertFalse(refused.getMessage().contains("my-plain-secret"), refused.getMessage());
     }
 
+    /** The usage ledger records requests made without a key under the id {@code anonymous}: no key may have it. */
+    @Test
+    void theKeyIdAnonymousIsRefused() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> keys(Optional.of("anonymous:" + hash("s")), Optional.empty()));
+        assertTrue(refused.getMessage().contains("anonymous"), refused.getMessage());
+    }
+
     private static GatewayKeys keys(Optional<String> list, Optional<String> file) {
         AdmissionSettings settings = new AdmissionSettings();
         settings.keys = list;

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The core's seam for budgets ({@link Spending}): a meter on the generation's lease hears every piece of output, and
@@ -90,6 +91,28 @@ class GenerationMeterTest {
         assertEquals(ErrorCode.BUDGET_EXCEEDED, ends.get(0).error());
         assertEquals(limit, ends.get(0).outputPieces());
         assertEquals("chat", ends.get(0).endpoint());
+    }
+
+    @Test
+    void aGenerationStoppedBeforeItsStartNeverStartsNorCallsTheUpstream() {
+        AtomicInteger opened = new AtomicInteger();
+        Generation generation = generation(Lease.NONE);
+        generation.fail(ErrorCode.BUDGET_EXCEEDED, "spent", ErrorCode.BUDGET_EXCEEDED.retryable());
+        generation.start(new Upstream() {
+            @Override
+            public String modelFor(ChatRequest request) {
+                return "test-model";
+            }
+
+            @Override
+            public UpstreamCall open(ChatRequest request, java.util.function.Consumer<UpstreamEvent> events) {
+                opened.incrementAndGet();
+                return () -> { };
+            }
+        });
+        assertEquals(0, opened.get(), "no paid upstream call for a generation that has ended");
+        assertEquals("error", generation.view().status());
+        assertNull(generation.view().model(), "no start announced after the failure");
     }
 
     private Generation generation(Lease lease) {

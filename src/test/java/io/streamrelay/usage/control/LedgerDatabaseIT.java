@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,6 +43,8 @@ class LedgerDatabaseIT {
             statement.execute("CREATE DATABASE writer");
             statement.execute("CREATE DATABASE flush");
             statement.execute("CREATE DATABASE late");
+            statement.execute("CREATE DATABASE locked");
+            statement.execute("CREATE DATABASE badrows");
         }
     }
 
@@ -161,6 +166,64 @@ class LedgerDatabaseIT {
         }
         writer.flush(); // what the container calls after the drain
         assertEquals(400, count("flush"));
+    }
+
+    /**
+     * A ledger that does not answer (its table locked by another transaction) holds an admission only for the
+     * query timeout: the budget starts from 0 (logged) instead of the request waiting for the database.
+     */
+    @Test
+    void aBudgetWhoseLedgerDoesNotAnswerStartsFromZeroAfterTheQueryTimeout() throws Exception {
+        LedgerStore store = store("locked");
+        store.open();
+        store.write(List.of(entry("k1", "alice", "m", 10, 10, false, LocalDateTime.now())), false);
+        LedgerSettings settings = new LedgerSettings();
+        settings.budgets = Optional.of("alice:100tokens/day");
+        settings.prices = Optional.empty();
+        Budgets budgets = new Budgets();
+        budgets.settings = settings;
+        budgets.store = store;
+        budgets.read();
+        try (Connection locker = new DriverDataSource(url("locked"), PostgresCluster.USER, null).getConnection();
+             Statement statement = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            statement.execute("LOCK TABLE usage_record IN ACCESS EXCLUSIVE MODE");
+            // A guard against the old hang, far above the query timeout: not a speed assertion.
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+                assertThrows(RuntimeException.class, () -> store.spent("alice", LocalDate.now()));
+                assertNotNull(budgets.open("g", io.streamrelay.admission.entity.Caller.key("alice"), "m",
+                        (code, message) -> { }));
+            });
+            locker.rollback();
+        }
+        store.close();
+    }
+
+    /**
+     * A row the database refuses does not stall the ledger: strings longer than their columns are cut to fit, and
+     * a row refused for another reason (here a NUL character, which PostgreSQL's text refuses) is dropped, logged
+     * and counted while the rest of its batch and every later batch is written.
+     */
+    @Test
+    void aRowTheDatabaseRefusesIsDroppedAndTheRestIsWritten() throws Exception {
+        LedgerWriter writer = writer("badrows", 100, 10);
+        String longModel = "m".repeat(500);
+        writer.offer(entry("b1", "b", longModel, 1, 1, false, LocalDateTime.now()));
+        writer.offer(entry("b2", "b", "bad\u0000model", 1, 1, false, LocalDateTime.now()));
+        writer.offer(entry("b3", "b", "m", 1, 1, false, LocalDateTime.now()));
+        awaitWritten(writer, 2);
+        writer.offer(entry("b4", "b", "m", 1, 1, false, LocalDateTime.now()));
+        awaitWritten(writer, 3);
+        assertEquals(3, count("badrows"));
+        assertEquals(1, writer.dropped());
+        try (Connection connection = new DriverDataSource(url("badrows"), PostgresCluster.USER, null).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT model_answered FROM usage_record WHERE"
+                     + " generation_id = 'b1'")) {
+            assertTrue(rows.next());
+            assertEquals(200, rows.getString(1).length(), "cut to the column's width");
+        }
+        writer.flush();
     }
 
     private static LedgerWriter writer(String database, int queue, int batch) {
