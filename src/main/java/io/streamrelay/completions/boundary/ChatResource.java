@@ -65,7 +65,7 @@ public class ChatResource {
 
     private SseTokenSink open(SseEventSink sink, Sse sse) {
         StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-        return new SseTokenSink(sink, sse);
+        return SseTokenSink.of(sink, sse, request);
     }
 
     /**

@@ -67,7 +67,7 @@ public class GenerationResource {
         Cursor cursor = Cursor.forGeneration(id, lastEventId, QueryString.first(request.getQueryString(), "after"));
         boolean following = relay.follow(cursor, RequestCaller.of(request), () -> {
             StreamHeaders.apply(response, MediaType.SERVER_SENT_EVENTS);
-            return new SseTokenSink(sink, sse);
+            return SseTokenSink.of(sink, sse, request);
         });
         if (!following) {
             throw new NothingToFollow();

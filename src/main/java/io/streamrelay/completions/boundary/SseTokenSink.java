@@ -2,6 +2,9 @@ package io.streamrelay.completions.boundary;
 
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -27,10 +30,48 @@ public final class SseTokenSink implements TokenSink {
     private final Sse sse;
     /** Prefixes every id: {@code <generation>:<seq>}. */
     private volatile String generation;
+    /**
+     * The container ended the request's async cycle (the client left, an error, a timeout). Tomcat (TomEE) then
+     * recycles the request and response for the next request on the server, so a ping or a close through this
+     * sink's old async context would land on a stranger's stream: seen in the conformance suite, where a new SSE
+     * stream on TomEE ended right after its start event while an earlier client's departure was being noticed.
+     */
+    private volatile boolean containerEnded;
 
     public SseTokenSink(SseEventSink sink, Sse sse) {
         this.sink = sink;
         this.sse = sse;
+    }
+
+    /** A sink that stops touching the response once the container has ended the request's async cycle. */
+    public static SseTokenSink of(SseEventSink sink, Sse sse, HttpServletRequest request) {
+        SseTokenSink opened = new SseTokenSink(sink, sse);
+        if (request != null && request.isAsyncStarted()) {
+            request.getAsyncContext().addListener(opened.new ContainerEnd());
+        }
+        return opened;
+    }
+
+    private final class ContainerEnd implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            containerEnded = true;
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            containerEnded = true;
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            containerEnded = true;
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // Not restarted by the relay.
+        }
     }
 
     @Override
@@ -56,6 +97,9 @@ public final class SseTokenSink implements TokenSink {
     /** On Jersey every queued event in one pre-encoded frame ({@link SseBatch}); elsewhere one event each. */
     @Override
     public void write(List<StreamEvent> events) throws IOException {
+        if (containerEnded) {
+            throw new IOException("the container ended this stream (the client is gone)");
+        }
         if (SseBatch.JERSEY) {
             send(sse.newEventBuilder().data(SseBatch.class, SseBatch.encode(events, generation)).build());
             return;
@@ -99,6 +143,9 @@ public final class SseTokenSink implements TokenSink {
 
     @Override
     public void close() {
+        if (containerEnded) {
+            return;
+        }
         try {
             sink.close();
         } catch (RuntimeException alreadyGone) {
