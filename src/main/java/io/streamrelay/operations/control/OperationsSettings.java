@@ -4,10 +4,7 @@ import io.streamrelay.settings.control.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Arrays;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Drain, metrics, readiness and admin settings; defaults live in META-INF/microprofile-config.properties. */
 @ApplicationScoped
@@ -17,7 +14,7 @@ public class OperationsSettings {
     boolean metricsEnabled;
     int upstreamFailures;
     long upstreamWindowMs;
-    Optional<String> adminKeys;
+    Set<String> adminKeys;
     boolean tracingDisabled;
 
     /** Reads every setting once, at startup (MicroProfile Config or its fallback: see Settings). */
@@ -28,7 +25,7 @@ public class OperationsSettings {
         metricsEnabled = settings.flag("relay.metrics.enabled");
         upstreamFailures = settings.integer("relay.health.upstream-failures");
         upstreamWindowMs = settings.number("relay.health.upstream-window-ms");
-        adminKeys = settings.optional("relay.admin-keys");
+        adminKeys = settings.names("relay.admin-keys");
         tracingDisabled = settings.flag("otel.sdk.disabled", true);
     }
 
@@ -57,7 +54,6 @@ public class OperationsSettings {
 
     /** Gateway key ids that may read the status data. */
     public Set<String> adminKeys() {
-        return adminKeys.map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+        return adminKeys;
     }
 }

@@ -1,8 +1,11 @@
 package io.streamrelay.settings.control;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The relay's settings by key, whatever the server: MicroProfile Config when the server provides it, otherwise
@@ -28,6 +31,12 @@ public final class Settings {
     /** A value, or empty when the key is unset or blank. */
     public Optional<String> optional(String key) {
         return values.apply(key).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    /** A comma-separated value as a set: each item stripped, empty items dropped; empty when unset. */
+    public Set<String> names(String key) {
+        return optional(key).map(list -> Arrays.stream(list.split(",")).map(String::strip)
+                .filter(item -> !item.isEmpty()).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
     }
 
     public String text(String key) {

@@ -5,11 +5,9 @@ import io.streamrelay.settings.control.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The ledger's and the budgets' settings; defaults in META-INF/microprofile-config.properties (issue 14, point 5). */
 @ApplicationScoped
@@ -24,7 +22,7 @@ public class LedgerSettings {
     long flushMs;
     Optional<String> prices;
     Optional<String> budgets;
-    Optional<String> adminKeys;
+    Set<String> adminKeys;
 
     /** Reads every setting once, at startup (MicroProfile Config or its fallback: see Settings). */
     @PostConstruct
@@ -39,7 +37,7 @@ public class LedgerSettings {
         flushMs = settings.number("relay.ledger.flush-ms");
         prices = settings.optional("relay.prices");
         budgets = settings.optional("relay.budgets");
-        adminKeys = settings.optional("relay.admin-keys");
+        adminKeys = settings.names("relay.admin-keys");
     }
 
     /** The JNDI name of the ledger's datasource; the server's default one unless set. */
@@ -85,7 +83,6 @@ public class LedgerSettings {
 
     /** Key ids that may read everyone's usage ({@code RELAY_ADMIN_KEYS}, shared with the status page). */
     public Set<String> adminKeys() {
-        return adminKeys.map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+        return adminKeys;
     }
 }
