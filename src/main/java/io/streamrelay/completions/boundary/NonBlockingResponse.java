@@ -19,6 +19,17 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
 
     protected final AsyncContext async;
     protected final HttpServletResponse response;
+    /**
+     * Held for every use of the request, response and async context, and by the container's callbacks that end them.
+     * Tomcat (TomEE) ends the async cycle on its own thread once a write failed or the client left, and then recycles
+     * the request's processor for another connection. An {@code AsyncContext.complete()} from a relay thread in that
+     * window let two later connections share one processor: a new stream ended after its start event, or its tokens
+     * went to the departed client's socket (ConformanceSuite#anEarlierClientsDepartureNeverEndsAnotherStream). The
+     * Servlet specification leaves that synchronisation to the application (Servlet 6.0, 2.3.3.4).
+     */
+    protected final Object container = new Object();
+    /** The container ended the async cycle: nothing here may touch its objects again. Guarded by {@link #container}. */
+    private boolean containerEnded;
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServletOutputStream out;
     private volatile Runnable writable = () -> { };
@@ -45,8 +56,14 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
 
     /** True when a write can go out now; a write that could not be flushed before is flushed first. */
     protected final boolean readyToWrite() {
+        synchronized (container) {
+            return readyWhileHeld();
+        }
+    }
+
+    private boolean readyWhileHeld() {
         try {
-            if (closed.get() || !out().isReady()) {
+            if (closed.get() || containerEnded || !out().isReady()) {
                 return false;
             }
             if (flushPending) {
@@ -67,35 +84,73 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
 
     /** Writes and flushes, or leaves the flush to the next {@link #readyToWrite()} when the container is full. */
     protected final void writeAndFlush(byte[] bytes) throws IOException {
-        try {
-            out().write(bytes);
-            if (out().isReady()) {
-                out().flush();
-            } else {
-                flushPending = true;
+        synchronized (container) {
+            if (containerEnded) {
+                throw new IOException("the container ended this response (the client left)");
             }
-        } catch (IllegalStateException recycled) {
+            try {
+                out().write(bytes);
+                if (out().isReady()) {
+                    out().flush();
+                } else {
+                    flushPending = true;
+                }
+            } catch (IllegalStateException recycled) {
             // As in readyToWrite: a recycled response (TomEE) is a client that left, a failed write like any other.
-            throw new IOException("the response is no longer usable: " + recycled.getMessage(), recycled);
+                throw new IOException("the response is no longer usable: " + recycled.getMessage(), recycled);
+            }
         }
     }
 
-    /** Ends the response once; the container may have completed it already after an error. */
+    /**
+     * Ends the response once, unless the container ended it already. After a failed write Payara reports nothing, so
+     * this is what ends a departed client's cycle there; Tomcat (TomEE) reports it on its own thread, and whichever
+     * of the two holds {@link #container} first ends it.
+     */
     public final void complete() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                async.complete();
-            } catch (IllegalStateException alreadyCompleted) {
-                // Nothing left to do.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (container) {
+            if (!containerEnded) {
+                completeWhileHeld();
             }
+        }
+    }
+
+    private void completeWhileHeld() {
+        try {
+            async.complete();
+        } catch (IllegalStateException alreadyCompleted) {
+            // Nothing left to do.
+        }
+    }
+
+    /** The container's thread reports the end of the async cycle; {@code completeNow}: it waits for the relay to end it. */
+    private void endedByContainer(boolean completeNow) {
+        synchronized (container) {
+            if (completeNow && !containerEnded) {
+                closed.set(true);
+                completeWhileHeld();
+            }
+            containerEnded = true;
         }
     }
 
     public void onWritable(Runnable hook) {
         writable = hook;
-        try {
-            out().setWriteListener(this);
-        } catch (IOException failed) {
+        boolean set;
+        synchronized (container) {
+            try {
+                set = !containerEnded;
+                if (set) {
+                    out().setWriteListener(this);
+                }
+            } catch (IOException | IllegalStateException failed) {
+                set = false;
+            }
+        }
+        if (!set) {
             gone.run();
         }
     }
@@ -111,23 +166,28 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
 
     @Override
     public void onError(Throwable failure) {
+        endedByContainer(true);
         gone.run();
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        if (!closed.get()) {
+        boolean relayEnded = closed.get();
+        endedByContainer(false);
+        if (!relayEnded) {
             gone.run();
         }
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
+        endedByContainer(true);
         gone.run();
     }
 
     @Override
     public void onError(AsyncEvent event) {
+        endedByContainer(true);
         gone.run();
     }
 

@@ -25,17 +25,21 @@ abstract class AsyncResponse extends NonBlockingResponse {
     }
 
     void bindHeader(String generation) {
-        if (!response.isCommitted()) {
-            response.setHeader(GENERATION_HEADER, generation);
+        synchronized (container) {
+            if (!response.isCommitted()) {
+                response.setHeader(GENERATION_HEADER, generation);
+            }
         }
     }
 
     /** The failure as an HTTP error of its code's status: only while nothing has been written. */
     byte[] errorResponse(StreamEvent.Failure failure) {
-        if (failure.retryAfterMs() >= 0) {
-            response.setHeader("Retry-After", Long.toString((failure.retryAfterMs() + 999) / 1000));
+        synchronized (container) {
+            if (failure.retryAfterMs() >= 0) {
+                response.setHeader("Retry-After", Long.toString((failure.retryAfterMs() + 999) / 1000));
+            }
+            return OpenAiErrorResponse.prepare(response, failure.code().status(),
+                    OpenAiErrors.body(failure.code(), failure.message()));
         }
-        return OpenAiErrorResponse.prepare(response, failure.code().status(),
-                OpenAiErrors.body(failure.code(), failure.message()));
     }
 }

@@ -41,7 +41,8 @@ public final class TomeeEmbedded implements ServerUnderTest {
         process = ServerProcess.start(List.of(ServerProcess.currentJava().toString(), "-Xmx1g",
                 "-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")),
                 "-cp", lib + "/*", "org.apache.tomee.embedded.Main", "--path", copy.toString(), "--context", "/",
-                "--port", String.valueOf(port)), home, log, environment);
+                "--port", String.valueOf(port), "--configuration-location",
+                Path.of("server-config/tomee/embedded.properties").toAbsolutePath().toString()), home, log, environment);
         URL base = URI.create("http://localhost:" + port + "/").toURL();
         ServerProcess.awaitPage(base, process, log);
         return base;
