@@ -23,14 +23,21 @@ import java.util.function.Consumer;
  * {@link ErrorCode#UPSTREAM_BAD_RESPONSE}, never retried: read as text it would be garbage, and the same server
  * would send it again. Lines longer than {@link #MAX_LINE_BYTES} (4 MiB) end the stream the same way: no chunk
  * of a real answer comes near it, and it bounds what one broken upstream can make the relay hold.
+ * <p>
+ * After the end ({@code [DONE]} or an error) the rest of the body (the last chunk) is read and dropped, so that
+ * the connection goes back to the client's pool: cancelling there closed it, and every generation paid a new
+ * connection (and TLS handshake). An upstream that sends more than {@link #MAX_BYTES_AFTER_END} after its end, or
+ * has not finished the body by the time {@code afterEnd} runs the task it is given, is cut off.
  */
 final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
     static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+    static final int MAX_BYTES_AFTER_END = 64 * 1024;
 
     private final Redaction redaction;
     private final Consumer<UpstreamEvent> events;
+    private final Consumer<Runnable> afterEnd;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final EventStreamParser parser;
     private final ChunkReader chunks;
@@ -44,10 +51,13 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     private ByteArrayOutputStream errorBody;
     /** A compressed body: nothing of it is read. */
     private boolean encoded;
+    private long bytesAfterEnd;
 
-    StreamSubscriber(Redaction redaction, Consumer<UpstreamEvent> events) {
+    /** {@code afterEnd}: runs the given task some time after the end (a timer), to cut off an unfinished body. */
+    StreamSubscriber(Redaction redaction, Consumer<UpstreamEvent> events, Consumer<Runnable> afterEnd) {
         this.redaction = redaction;
         this.events = events;
+        this.afterEnd = afterEnd;
         this.chunks = new ChunkReader(redaction, this::relay);
         this.parser = new EventStreamParser(chunks, MAX_LINE_BYTES);
     }
@@ -84,7 +94,11 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
-        if (cancelled || ended.get()) {
+        if (cancelled) {
+            return;
+        }
+        if (ended.get()) {
+            dropAfterEnd(buffers);
             return;
         }
         if (errorBody != null) {
@@ -97,8 +111,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             for (ByteBuffer buffer : buffers) {
                 parser.feed(buffer);
                 if (chunks.ended()) {
-                    // [DONE] or an error: what follows is not ours to read, and the connection can go.
-                    subscription.cancel();
+                    // [DONE] or an error: what follows is not ours to parse; read on to the body's end.
                     return;
                 }
             }
@@ -143,6 +156,28 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
         }
     }
 
+    /** True once the one end (an End or a Failure) went out. */
+    boolean ended() {
+        return ended.get();
+    }
+
+    /** Closes the connection unless its body has ended (then this does nothing). */
+    private void cutOff() {
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private void dropAfterEnd(List<ByteBuffer> buffers) {
+        for (ByteBuffer buffer : buffers) {
+            bytesAfterEnd += buffer.remaining();
+        }
+        if (bytesAfterEnd > MAX_BYTES_AFTER_END) {
+            cutOff();
+        }
+    }
+
     private void relay(UpstreamEvent event) {
         if (event instanceof UpstreamEvent.End || event instanceof UpstreamEvent.Failure) {
             end(event);
@@ -154,6 +189,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     private void end(UpstreamEvent event) {
         if (!cancelled && ended.compareAndSet(false, true)) {
             events.accept(event);
+            afterEnd.accept(this::cutOff);
         }
     }
 
