@@ -19,10 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OpenAI-compatible upstream over TLS that keeps its connections alive, as the real ones do: it answers any
- * number of requests on one connection (chunked, {@code [DONE]}, then the last chunk a moment later, as separate
- * writes), and counts the connections it accepted. A prompt starting with {@code slow} gets a token every 100 ms
- * until the client closes the connection, which {@link #slowClosed} records.
+ * An OpenAI-compatible upstream (over TLS, or plain) that keeps its connections alive, as the real ones do: it
+ * answers any number of requests on one connection (chunked, {@code [DONE]}, then the last chunk a moment later, as
+ * separate writes), and counts the connections it accepted. A prompt containing {@code slow} gets a token every
+ * 100 ms until the client closes the connection, which {@link #slowClosed} records; one starting with the refused
+ * prefix, if any, gets a 503 (so that the relay falls over to its fallback).
  */
 public final class KeptAliveUpstream implements Closeable {
 
@@ -39,9 +40,12 @@ public final class KeptAliveUpstream implements Closeable {
     public final List<String> prompts = new CopyOnWriteArrayList<>();
     /** Completes when the client closed the connection of a {@code slow} answer. */
     public final CompletableFuture<Void> slowClosed = new CompletableFuture<>();
+    private final String refused;
 
-    public KeptAliveUpstream(SSLContext tls) throws IOException {
-        server = tls.getServerSocketFactory().createServerSocket();
+    /** {@code tls} null: plain HTTP; {@code refused}: the prompt prefix answered with 503, or null. */
+    public KeptAliveUpstream(SSLContext tls, String refused) throws IOException {
+        this.refused = refused;
+        server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         threads.execute(this::accept);
     }
@@ -70,9 +74,15 @@ public final class KeptAliveUpstream implements Closeable {
             while ((request = ScriptedUpstream.Request.read(in)) != null) {
                 String prompt = Json.lastUserContent(request.body());
                 prompts.add(prompt);
+                if (refused != null && prompt.startsWith(refused)) {
+                    String body = "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}";
+                    write(out, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length() + "\r\n\r\n" + body);
+                    continue;
+                }
                 write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
                 chunk(out, "{\"role\":\"assistant\",\"content\":\"\"}", null);
-                if (prompt.startsWith("slow")) {
+                if (prompt.contains("slow")) {
                     try {
                         for (int i = 0; i < 1200; i++) {
                             chunk(out, "{\"content\":\"t" + i + " \"}", null);

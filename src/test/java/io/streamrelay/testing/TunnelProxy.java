@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,9 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An HTTP proxy on loopback that knows only {@code CONNECT host:port} (what a client does for an https:// URL
- * through {@code https.proxyHost}): it records the target, tunnels to 127.0.0.1 on that port whatever the host,
- * and closes each side when the other ends. A host only it resolves (upstream.test) proves a request came through.
+ * An HTTP proxy on loopback: {@code CONNECT host:port} (what a client does for an https:// URL through
+ * {@code https.proxyHost}) is tunnelled, and a request in absolute form ({@code POST http://host:port/path}, an
+ * http:// URL through {@code http.proxyHost}) is forwarded in origin form, each to 127.0.0.1 on that port whatever
+ * the host; it records each target, and closes each side when the other ends. A host only it resolves
+ * (upstream.test) proves a request came through. A forwarded connection stays with its first target (enough for
+ * one upstream).
  */
 public final class TunnelProxy implements Closeable {
 
@@ -30,6 +34,8 @@ public final class TunnelProxy implements Closeable {
     });
     /** Each CONNECT's target, in order. */
     public final List<String> tunnels = new CopyOnWriteArrayList<>();
+    /** Each forwarded connection's first target, in order. */
+    public final List<String> forwarded = new CopyOnWriteArrayList<>();
 
     public TunnelProxy() throws IOException {
         server = new ServerSocket();
@@ -56,6 +62,18 @@ public final class TunnelProxy implements Closeable {
         try (client) {
             String head = head(client.getInputStream());
             String[] line = head.split("\r\n", 2)[0].split(" ");
+            if (line[1].startsWith("http://")) {
+                URI target = URI.create(line[1]);
+                forwarded.add(target.getHost() + ":" + target.getPort());
+                try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target.getPort())) {
+                    String originForm = line[0] + " " + target.getRawPath() + " " + line[2]
+                            + head.substring(head.indexOf("\r\n"));
+                    upstream.getOutputStream().write(originForm.getBytes(StandardCharsets.ISO_8859_1));
+                    threads.execute(() -> pump(upstream, client));
+                    pump(client, upstream);
+                }
+                return;
+            }
             if (!line[0].equals("CONNECT")) {
                 client.getOutputStream().write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
