@@ -6,6 +6,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -27,6 +28,8 @@ final class JettyStreamingClient implements StreamingClient {
         pool.setDaemon(true);
         pool.setReservedThreads(0);
         ClientConnector connector = new ClientConnector();
+        // The JVM's default trust (javax.net.ssl.trustStore), host names verified.
+        connector.setSslContextFactory(new SslContextFactory.Client());
         connector.setSelectors(1);
         connector.setExecutor(pool);
         HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);

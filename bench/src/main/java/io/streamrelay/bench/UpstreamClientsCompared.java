@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * order; the summary gives each client's median and spread. docs/benchmark.md, "Upstream clients compared".
  * <pre>
  *   java -cp ... io.streamrelay.bench.UpstreamClientsCompared --streams 500 --tokens 400 --gaps 0-5,20-40 \
- *       --clients jdk,jdk-direct,jetty,jetty-nb,nio --rounds 3 --threads 2
+ *       --clients jdk,jdk-direct,jetty,jetty-nb,nio --rounds 3 --threads 2 [--tls true]
  * </pre>
+ * With {@code --tls true} the simulator is behind TLS (a self-signed certificate made with keytool, trusted through
+ * {@code -Djavax.net.ssl.trustStore}); the nio floor speaks no TLS and is left out then.
  */
 public final class UpstreamClientsCompared {
 
@@ -50,11 +52,34 @@ public final class UpstreamClientsCompared {
         List<String> clients = List.of(options.getOrDefault("clients", "jdk,jdk-direct,jetty,jetty-nb,nio").split(","));
         List<String> gaps = List.of(options.getOrDefault("gaps", "0-5,20-40").split(","));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
-        Process simulator = new ProcessBuilder(javaCommand, "-Xmx1g", "-cp", classpath,
-                "io.streamrelay.bench.SimulatorProcess").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        boolean tls = Boolean.parseBoolean(options.getOrDefault("tls", "false"));
+        List<String> simulatorCommand = new ArrayList<>(List.of(javaCommand, "-Xmx1g", "-cp", classpath,
+                "io.streamrelay.bench.SimulatorProcess"));
+        List<String> trust = new ArrayList<>();
+        if (tls) {
+            Path dir = Files.createDirectories(Path.of("target", "clients-tls"));
+            Path keyStore = dir.resolve("server.p12");
+            Path certificate = dir.resolve("server.cer");
+            Path trustStore = dir.resolve("trust.p12");
+            for (Path old : List.of(keyStore, certificate, trustStore)) {
+                Files.deleteIfExists(old);
+            }
+            keytool("-genkeypair", "-alias", "sim", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                    "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                    "-keystore", keyStore.toString(), "-storepass", "changeit");
+            keytool("-exportcert", "-alias", "sim", "-keystore", keyStore.toString(), "-storepass", "changeit",
+                    "-file", certificate.toString());
+            keytool("-importcert", "-noprompt", "-alias", "sim", "-file", certificate.toString(), "-storetype",
+                    "PKCS12", "-keystore", trustStore.toString(), "-storepass", "changeit");
+            simulatorCommand.addAll(List.of(keyStore.toString(), "changeit"));
+            trust.addAll(List.of("-Djavax.net.ssl.trustStore=" + trustStore.toAbsolutePath(),
+                    "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"));
+        }
+        Process simulator = new ProcessBuilder(simulatorCommand).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         int port = Integer.parseInt(new BufferedReader(new InputStreamReader(simulator.getInputStream(),
                 StandardCharsets.US_ASCII)).readLine().strip());
-        System.out.printf("upstream clients compared, %s, %d cores, JDK %s, streams %s x tokens %s, threads %s%n",
+        System.out.printf("upstream clients compared%s, %s, %d cores, JDK %s, streams %s x tokens %s, threads %s%n",
+                tls ? " over TLS" : "",
                 java.time.Instant.now().toString(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 options.getOrDefault("streams", "500"), options.getOrDefault("tokens", "400"),
                 options.getOrDefault("threads", "2"));
@@ -65,9 +90,11 @@ public final class UpstreamClientsCompared {
                     for (int c = 0; c < clients.size(); c++) {
                         // Alternate: each round starts with the next client.
                         String client = clients.get((c + round) % clients.size());
-                        List<String> command = new ArrayList<>(List.of(javaCommand, "-Xmx1g", "-XX:+UseParallelGC", "-cp",
-                                classpath, UpstreamClientsCompared.class.getName(), "--one", client, "--gap", gap,
-                                "--port", String.valueOf(port)));
+                        List<String> command = new ArrayList<>(List.of(javaCommand, "-Xmx1g", "-XX:+UseParallelGC"));
+                        command.addAll(trust);
+                        command.addAll(List.of("-cp", classpath, UpstreamClientsCompared.class.getName(), "--one",
+                                client, "--gap", gap, "--port", String.valueOf(port), "--scheme",
+                                tls ? "https" : "http"));
                         for (String key : List.of("streams", "tokens", "threads")) {
                             if (options.containsKey(key)) {
                                 command.addAll(List.of("--" + key, options.get(key)));
@@ -99,6 +126,17 @@ public final class UpstreamClientsCompared {
         });
     }
 
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("keytool " + args[0] + ": " + output);
+        }
+    }
+
     private static String spread(List<double[]> runs, int field, String format) {
         double[] values = runs.stream().mapToDouble(r -> r[field]).sorted().toArray();
         return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", values[values.length / 2],
@@ -111,7 +149,8 @@ public final class UpstreamClientsCompared {
         int tokens = Integer.parseInt(options.getOrDefault("tokens", "400"));
         int threads = Integer.parseInt(options.getOrDefault("threads", "2"));
         String[] gap = options.get("gap").split("-");
-        URI uri = URI.create("http://127.0.0.1:" + options.get("port") + "/chat/completions");
+        URI uri = URI.create(options.getOrDefault("scheme", "http") + "://127.0.0.1:" + options.get("port")
+                + "/chat/completions");
         try (StreamingClient client = switch (options.get("one")) {
             case "jdk" -> new JdkStreamingClient(threads);
             case "jdk-direct" -> new JdkStreamingClient(0);
