@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,9 +34,6 @@ public class OpenAiUpstream {
 
     @Inject
     RelayThreads threads;
-
-    /** How long after its end an upstream may take to finish the body before its connection is closed. */
-    private static final long AFTER_END_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private HttpClient client;
     private Redaction redaction;
@@ -80,8 +76,7 @@ public class OpenAiUpstream {
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
-        StreamSubscriber subscriber = new StreamSubscriber(redaction, events,
-                cutOff -> threads.timers().schedule(cutOff, AFTER_END_NANOS));
+        StreamSubscriber subscriber = new StreamSubscriber(redaction, events);
         CompletableFuture<HttpResponse<Void>> response = client.sendAsync(builder.build(), subscriber::handle);
         response.whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -90,7 +85,8 @@ public class OpenAiUpstream {
         });
         return () -> {
             // The generation lets go of its call when it ends, too: an answer that has ended reads the rest of its
-            // body (or is cut off by its timer), so that the connection is kept for the next one.
+            // body, so that the connection is kept for the next one; and once the body may have finished, a cancel
+            // would close the pooled connection under the next generation (StreamSubscriber).
             if (!subscriber.ended()) {
                 subscriber.cancel();
                 response.cancel(true);

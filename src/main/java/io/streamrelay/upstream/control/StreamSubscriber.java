@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  * <p>
  * After the end ({@code [DONE]} or an error) the rest of the body (the last chunk) is read and dropped, so that
  * the connection goes back to the client's pool: cancelling there closed it, and every generation paid a new
- * connection (and TLS handshake). An upstream that sends more than {@link #MAX_BYTES_AFTER_END} after its end, or
- * has not finished the body by the time {@code afterEnd} runs the task it is given, is cut off.
+ * connection (and TLS handshake). An upstream that sends more than {@link #MAX_BYTES_AFTER_END} after its end is
+ * cut off. Nothing cancels a body from outside once it may have finished: the JDK client returns the connection
+ * to its pool before it calls {@code onComplete}, and a late cancel of this exchange's subscription closes that
+ * connection under whichever generation took it next (JDK {@code Http1AsyncReceiver}). A body left silent after
+ * its end is the server's to close (its idle timeout).
  */
 final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
@@ -37,7 +40,6 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
     private final Redaction redaction;
     private final Consumer<UpstreamEvent> events;
-    private final Consumer<Runnable> afterEnd;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final EventStreamParser parser;
     private final ChunkReader chunks;
@@ -53,11 +55,9 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     private boolean encoded;
     private long bytesAfterEnd;
 
-    /** {@code afterEnd}: runs the given task some time after the end (a timer), to cut off an unfinished body. */
-    StreamSubscriber(Redaction redaction, Consumer<UpstreamEvent> events, Consumer<Runnable> afterEnd) {
+    StreamSubscriber(Redaction redaction, Consumer<UpstreamEvent> events) {
         this.redaction = redaction;
         this.events = events;
-        this.afterEnd = afterEnd;
         this.chunks = new ChunkReader(redaction, this::relay);
         this.parser = new EventStreamParser(chunks, MAX_LINE_BYTES);
     }
@@ -161,20 +161,13 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
         return ended.get();
     }
 
-    /** Closes the connection unless its body has ended (then this does nothing). */
-    private void cutOff() {
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
-        }
-    }
-
+    /** In onNext only: the body is still this exchange's, so the cancel closes this connection and no other. */
     private void dropAfterEnd(List<ByteBuffer> buffers) {
         for (ByteBuffer buffer : buffers) {
             bytesAfterEnd += buffer.remaining();
         }
         if (bytesAfterEnd > MAX_BYTES_AFTER_END) {
-            cutOff();
+            subscription.cancel();
         }
     }
 
@@ -189,7 +182,6 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     private void end(UpstreamEvent event) {
         if (!cancelled && ended.compareAndSet(false, true)) {
             events.accept(event);
-            afterEnd.accept(this::cutOff);
         }
     }
 

@@ -35,11 +35,10 @@ class StreamSubscriberTest {
     private static final String DONE = "data: [DONE]\n\n";
 
     private final List<UpstreamEvent> events = new ArrayList<>();
-    private final List<Runnable> afterEnd = new ArrayList<>();
     private int cancels;
 
     private StreamSubscriber open(int status, Map<String, List<String>> headers) {
-        StreamSubscriber subscriber = new StreamSubscriber(new Redaction(), events::add, afterEnd::add);
+        StreamSubscriber subscriber = new StreamSubscriber(new Redaction(), events::add);
         subscriber.handle(new Info(status, HttpHeaders.of(headers, (n, v) -> true)));
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
@@ -117,7 +116,6 @@ class StreamSubscriberTest {
         assertEquals(0, cancels, "not cancelled: a cancel closes the connection instead of pooling it");
         assertEquals(new UpstreamEvent.End(true), last());
         assertEquals(1, events.stream().filter(e -> e instanceof UpstreamEvent.End).count(), events.toString());
-        afterEnd.forEach(Runnable::run); // the timer, after the body ended: cancelling a finished body is a no-op
     }
 
     @Test
@@ -128,14 +126,6 @@ class StreamSubscriberTest {
         subscriber.onNext(List.of(ByteBuffer.wrap(new byte[1])));
         assertEquals(1, cancels, "past it the connection is closed");
         assertEquals(new UpstreamEvent.End(true), last());
-    }
-
-    @Test
-    void aBodyUnfinishedWhenTheTimerRunsIsCutOff() {
-        stream(ROLE + TOKEN + FINISH + DONE);
-        assertEquals(1, afterEnd.size(), "one timer, at the end");
-        afterEnd.get(0).run();
-        assertEquals(1, cancels);
     }
 
     @Test
