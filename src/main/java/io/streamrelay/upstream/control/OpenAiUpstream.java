@@ -84,8 +84,13 @@ public class OpenAiUpstream {
             }
         });
         return () -> {
-            subscriber.cancel();
-            response.cancel(true);
+            // The generation lets go of its call when it ends, too: an answer that has ended reads the rest of its
+            // body, so that the connection is kept for the next one; and once the body may have finished, a cancel
+            // would close the pooled connection under the next generation (StreamSubscriber).
+            if (!subscriber.ended()) {
+                subscriber.cancel();
+                response.cancel(true);
+            }
         };
     }
 

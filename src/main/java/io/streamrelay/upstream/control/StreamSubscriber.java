@@ -23,11 +23,20 @@ import java.util.function.Consumer;
  * {@link ErrorCode#UPSTREAM_BAD_RESPONSE}, never retried: read as text it would be garbage, and the same server
  * would send it again. Lines longer than {@link #MAX_LINE_BYTES} (4 MiB) end the stream the same way: no chunk
  * of a real answer comes near it, and it bounds what one broken upstream can make the relay hold.
+ * <p>
+ * After the end ({@code [DONE]} or an error) the rest of the body (the last chunk) is read and dropped, so that
+ * the connection goes back to the client's pool: cancelling there closed it, and every generation paid a new
+ * connection (and TLS handshake). An upstream that sends more than {@link #MAX_BYTES_AFTER_END} after its end is
+ * cut off. Nothing cancels a body from outside once it may have finished: the JDK client returns the connection
+ * to its pool before it calls {@code onComplete}, and a late cancel of this exchange's subscription closes that
+ * connection under whichever generation took it next (JDK {@code Http1AsyncReceiver}). A body left silent after
+ * its end is the server's to close (its idle timeout).
  */
 final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
     static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+    static final int MAX_BYTES_AFTER_END = 64 * 1024;
 
     private final Redaction redaction;
     private final Consumer<UpstreamEvent> events;
@@ -44,6 +53,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
     private ByteArrayOutputStream errorBody;
     /** A compressed body: nothing of it is read. */
     private boolean encoded;
+    private long bytesAfterEnd;
 
     StreamSubscriber(Redaction redaction, Consumer<UpstreamEvent> events) {
         this.redaction = redaction;
@@ -84,7 +94,11 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
-        if (cancelled || ended.get()) {
+        if (cancelled) {
+            return;
+        }
+        if (ended.get()) {
+            dropAfterEnd(buffers);
             return;
         }
         if (errorBody != null) {
@@ -97,8 +111,7 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
             for (ByteBuffer buffer : buffers) {
                 parser.feed(buffer);
                 if (chunks.ended()) {
-                    // [DONE] or an error: what follows is not ours to read, and the connection can go.
-                    subscription.cancel();
+                    // [DONE] or an error: what follows is not ours to parse; read on to the body's end.
                     return;
                 }
             }
@@ -140,6 +153,21 @@ final class StreamSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
+        }
+    }
+
+    /** True once the one end (an End or a Failure) went out. */
+    boolean ended() {
+        return ended.get();
+    }
+
+    /** In onNext only: the body is still this exchange's, so the cancel closes this connection and no other. */
+    private void dropAfterEnd(List<ByteBuffer> buffers) {
+        for (ByteBuffer buffer : buffers) {
+            bytesAfterEnd += buffer.remaining();
+        }
+        if (bytesAfterEnd > MAX_BYTES_AFTER_END) {
+            subscription.cancel();
         }
     }
 

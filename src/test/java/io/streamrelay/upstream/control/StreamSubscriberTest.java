@@ -35,6 +35,7 @@ class StreamSubscriberTest {
     private static final String DONE = "data: [DONE]\n\n";
 
     private final List<UpstreamEvent> events = new ArrayList<>();
+    private int cancels;
 
     private StreamSubscriber open(int status, Map<String, List<String>> headers) {
         StreamSubscriber subscriber = new StreamSubscriber(new Redaction(), events::add);
@@ -46,6 +47,7 @@ class StreamSubscriberTest {
 
             @Override
             public void cancel() {
+                cancels++;
             }
         });
         return subscriber;
@@ -104,6 +106,34 @@ class StreamSubscriberTest {
     void aFinishReasonThenDoneIsAWholeAnswer() {
         stream(ROLE + TOKEN + FINISH + DONE);
         assertEquals(new UpstreamEvent.End(true), last());
+    }
+
+    @Test
+    void afterDoneTheBodyIsReadToItsEndSoThatTheConnectionIsKeptAlive() {
+        StreamSubscriber subscriber = stream(ROLE + TOKEN + FINISH + DONE);
+        subscriber.onNext(List.of(ByteBuffer.wrap(": trailing comment\n\n".getBytes(StandardCharsets.UTF_8))));
+        subscriber.onComplete();
+        assertEquals(0, cancels, "not cancelled: a cancel closes the connection instead of pooling it");
+        assertEquals(new UpstreamEvent.End(true), last());
+        assertEquals(1, events.stream().filter(e -> e instanceof UpstreamEvent.End).count(), events.toString());
+    }
+
+    @Test
+    void moreThanTheBoundAfterTheEndClosesTheConnection() {
+        StreamSubscriber subscriber = stream(ROLE + TOKEN + FINISH + DONE);
+        subscriber.onNext(List.of(ByteBuffer.wrap(new byte[StreamSubscriber.MAX_BYTES_AFTER_END])));
+        assertEquals(0, cancels, "up to the bound is read");
+        subscriber.onNext(List.of(ByteBuffer.wrap(new byte[1])));
+        assertEquals(1, cancels, "past it the connection is closed");
+        assertEquals(new UpstreamEvent.End(true), last());
+    }
+
+    @Test
+    void anErrorThenDoneIsReadToTheBodyEndToo() {
+        StreamSubscriber subscriber = stream("error: {\"message\":\"x\"}\n\n" + DONE);
+        subscriber.onComplete();
+        assertEquals(0, cancels);
+        assertEquals(1, events.size(), events.toString());
     }
 
     @Test
