@@ -46,6 +46,7 @@ final class LoadClient {
                 int connectsPerSecond, long timeoutMs) {
     }
 
+    /** A class, not a record: every stream of the run adds to it as its tokens arrive, on the client's thread. */
     static final class Result {
         final Samples latency = new Samples();
         final Samples ttft = new Samples();
