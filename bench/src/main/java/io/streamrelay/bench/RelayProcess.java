@@ -33,7 +33,7 @@ final class RelayProcess implements Closeable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", micro.toString(), "--rootdir", log.toAbsolutePath().getParent()
                         .resolve("payara-micro-root-" + name).toString(), "--deploy", war.toString(), "--contextroot", "/",
-                "--port", String.valueOf(port), "--disablephonehome", "--nocluster",
+                "--port", String.valueOf(port), "--disablephonehome", "--nohazelcast",
                 "--prebootcommandfile", preboot.toString()));
         RelayProcess relay = new RelayProcess(name, command, env, log, " ready in ");
         // Payara Micro reports ready even when the deployment failed.

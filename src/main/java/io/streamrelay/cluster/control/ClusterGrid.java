@@ -31,7 +31,8 @@ public class ClusterGrid {
     private static final Logger LOG = Logger.getLogger(ClusterGrid.class.getName());
     static final String LOG_PREFIX = "relay-log-";
 
-    /** Payara's own instance (its CDI extension produces it); null with --nohazelcast or --nocluster. */
+    /** Payara's own instance (its CDI extension produces it); null with --nohazelcast. Under --nocluster Payara Micro
+     * still runs a grid of one member, and {@code auto} turns the component on there (measured in bench/run). */
     @Inject
     Instance<HazelcastInstance> hazelcast;
 
