@@ -96,7 +96,7 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
                     flushPending = true;
                 }
             } catch (IllegalStateException recycled) {
-            // As in readyToWrite: a recycled response (TomEE) is a client that left, a failed write like any other.
+                // As in readyToWrite: a recycled response (TomEE) is a client that left, a failed write like any other.
                 throw new IOException("the response is no longer usable: " + recycled.getMessage(), recycled);
             }
         }
@@ -126,11 +126,13 @@ public abstract class NonBlockingResponse implements WriteListener, AsyncListene
         }
     }
 
-    /** The container's thread reports the end of the async cycle; {@code completeNow}: it waits for the relay to end it. */
+    /**
+     * The container's thread reports the end of the async cycle. {@code completeNow}: the container waits for the
+     * application to complete (an error, a timeout), which happens here unless the relay completed already.
+     */
     private void endedByContainer(boolean completeNow) {
         synchronized (container) {
-            if (completeNow && !containerEnded) {
-                closed.set(true);
+            if (completeNow && !containerEnded && closed.compareAndSet(false, true)) {
                 completeWhileHeld();
             }
             containerEnded = true;
