@@ -81,17 +81,16 @@ public final class Benchmark {
                     report.note("StreamRelay boot to ready: " + relay.bootMillis() + " ms"
                             + (peer == null ? "" : "; " + peer.name() + ": " + peer.bootMillis() + " ms")
                             + " (process start to the ready line in its log)");
-                    MeasuredRows.warmUp(port, wires);
+                    int rounds = options.getInt("warm-up-rounds", 6);
+                    report.note(MeasuredRows.warmUp(relay, port, wires, rounds));
                     if (peer != null) {
-                        MeasuredRows.warmUp(peerPort, wires.stream().map(w -> relayPeer ? w : w.peer())
-                                .filter(Objects::nonNull).toList());
+                        report.note(MeasuredRows.warmUp(peer, peerPort, wires.stream()
+                                .map(w -> relayPeer ? w : w.peer()).filter(Objects::nonNull).toList(), rounds));
                     }
                     idle(relay);
                     idle(peer);
                     JfrRecording.start(options, java, relay);
                     JfrRecording.start(options, java, peer);
-                    report.note("each transport of each relay was warmed up with 300 streams x 300 tokens (0-5 ms)"
-                            + " before measuring");
                     if (scenarios.contains("paced")) {
                         rows.measure("direct paced", null, simulator.port(), LoadClient.Wire.DIRECT, streams, 200,
                                 20, 40);
@@ -112,6 +111,7 @@ public final class Benchmark {
                             SlowReaderScenario.run(rows, report, relay, port, wire, streams);
                         }
                     }
+                    report.note(rows.compilerShares());
                     JfrRecording.stop(options, report, java, relay);
                     JfrRecording.stop(options, report, java, peer);
                 }

@@ -102,6 +102,29 @@ final class RelayProcess implements Closeable {
         return ticks * 1_000_000 / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU of the JVM's JIT compiler threads ({@code C1 CompilerThre}, {@code C2 CompilerThre} in /proc), in
+     * microseconds: the part of {@link #cpuMicros()} that a longer-running relay would no longer pay.
+     */
+    long compilerMicros() throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException threadEnded) {
+                    // A compiler thread the JVM retired between the listing and the read.
+                }
+            }
+        }
+        return ticks * 1_000_000 / TICKS_PER_SECOND;
+    }
+
     long statusKb(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
             if (line.startsWith(field + ":")) {

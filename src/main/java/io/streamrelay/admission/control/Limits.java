@@ -209,6 +209,8 @@ public class Limits {
         private final boolean clientCounted;
         private final boolean totalCounted;
         private final AtomicBoolean released = new AtomicBoolean();
+        /** Read once per stream, not per token through the settings bean's CDI proxy (async-profiler, bench/run). */
+        private final int tokensPerMinute = settings.tokensPerMinute();
 
         Slot(Caller caller, SharedSlots shared, boolean clientCounted, boolean totalCounted) {
             this.caller = caller;
@@ -219,7 +221,6 @@ public class Limits {
 
         @Override
         public void tokens(int count) {
-            int tokensPerMinute = settings.tokensPerMinute();
             if (tokensPerMinute > 0) {
                 // Looked up each time: a bucket pruned while full is replaced, not spent on in vain.
                 long now = System.nanoTime();

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * An OpenAI-compatible {@code /chat/completions} stream (DeepSeek, OpenAI, Ollama, vLLM, llama.cpp) through one
@@ -28,6 +30,8 @@ import java.util.function.Consumer;
 @ApplicationScoped
 @Typed(OpenAiUpstream.class)
 public class OpenAiUpstream {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiUpstream.class.getName());
 
     @Inject
     UpstreamSettings settings;
@@ -45,6 +49,14 @@ public class OpenAiUpstream {
         // The client's callbacks run on a few container threads fed by a queue: its default executor is an
         // unbounded cached pool (500+ threads at 1000 streams), and a ManagedExecutorService given directly would
         // pay Payara's context capture, a classpath scan, for every one of the client's internal tasks.
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // The client completes every sendAsync on the common pool (HttpClientImpl.sendAsync), and with a
+            // parallelism of 1 CompletableFuture starts a thread for each such task (server-config/jvm.options).
+            LOG.warning("the common ForkJoinPool has a parallelism of " + ForkJoinPool.getCommonPoolParallelism()
+                    + " (2 cores or fewer): the JDK HttpClient will start a new thread at the end of every generation;"
+                    + " start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+                    + " (server-config/jvm.options)");
+        }
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())

@@ -39,6 +39,7 @@ public final class TomeeEmbedded implements ServerUnderTest {
         Path log = ServerUnderTest.home().resolve(name() + ".log");
         int port = ServerProcess.freePort();
         process = ServerProcess.start(List.of(ServerProcess.currentJava().toString(), "-Xmx1g",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2", // as docs/deploy.md says
                 "-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")),
                 "-cp", lib + "/*", "org.apache.tomee.embedded.Main", "--path", copy.toString(), "--context", "/",
                 "--port", String.valueOf(port), "--configuration-location",

@@ -5,6 +5,9 @@ import io.streamrelay.testing.SelfSignedTls;
 import io.streamrelay.testing.StreamClient;
 import io.streamrelay.testing.Transport;
 import io.streamrelay.testing.TunnelProxy;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +21,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -66,7 +71,9 @@ class UpstreamTransportIT {
         }
         Path log = DIR.resolve("relay.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "@server-config/jvm.options"));
+                .toString(), "@server-config/jvm.options",
+                "-XX:StartFlightRecording:name=threads,settings=" + Path.of("src/test/resources/thread-starts.jfc")
+                        .toAbsolutePath()));
         command.addAll(tls.trustOptions());
         command.addAll(List.of("-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=" + proxy.port(),
                 "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + proxy.port(),
@@ -138,6 +145,50 @@ class UpstreamTransportIT {
         client.awaitLine(line -> line.contains("\"type\":\"token\""), 45, TimeUnit.SECONDS);
         client.close();
         upstream.slowClosed.get(20, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The JDK HttpClient completes each exchange on the common ForkJoinPool, which on a 2-core machine started a new
+     * thread for every generation until server-config/jvm.options set its parallelism (JFR in bench/run: 1,000
+     * thread starts for 1,000 streams). Every generation's threads come from bounded pools: twenty generations in a
+     * row, after a few that let the pools grow, start fewer threads than there are generations, on both transports.
+     */
+    @Test
+    void generationsStartNoThreadOfTheirOwn() throws Exception {
+        for (Transport transport : List.of(Transport.NDJSON, Transport.SSE)) {
+            for (int i = 0; i < 3; i++) {
+                plainAnswer(transport);
+            }
+            Instant from = Instant.now();
+            for (int i = 0; i < 20; i++) {
+                plainAnswer(transport);
+            }
+            Instant to = Instant.now();
+            TimeUnit.MILLISECONDS.sleep(500); // the last exchange's completion runs after its stream ended
+            Path dump = DIR.resolve("threads-" + transport + ".jfr").toAbsolutePath();
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(relay.pid()), "JFR.dump", "name=threads", "filename=" + dump)
+                    .redirectErrorStream(true).start();
+            String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, jcmd.waitFor(), said);
+            List<String> started = new ArrayList<>();
+            for (RecordedEvent event : RecordingFile.readAllEvents(dump)) {
+                if (event.getEventType().getName().equals("jdk.ThreadStart")
+                        && !event.getStartTime().isBefore(from) && event.getStartTime().isBefore(to.plusMillis(500))) {
+                    RecordedThread thread = event.getThread("thread");
+                    RecordedThread parent = event.getThread("parentThread");
+                    started.add((thread == null ? "?" : thread.getJavaName()) + " (by "
+                            + (parent == null ? "?" : parent.getJavaName()) + ")");
+                }
+            }
+            assertTrue(started.size() < 10, transport + ": 20 generations started " + started.size()
+                    + " threads: " + started);
+        }
+    }
+
+    private static void plainAnswer(Transport transport) throws Exception {
+        StreamClient client = transport.chat(base, "plain " + UUID.randomUUID()).awaitEnd(45, TimeUnit.SECONDS);
+        assertEquals("done", last(transport.events(client.lines())).type(), transport + ": " + client.bodyText());
     }
 
     /** One chat the primary refuses, so that the HTTPS fallback must answer it in full within 45 s. */
