@@ -4,17 +4,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.PriorityQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,13 +22,13 @@ import java.util.regex.Pattern;
  */
 final class UpstreamSimulator implements Closeable, Runnable {
 
-    private static final Pattern PLAN = Pattern.compile("bench tokens=(\\d+) gap=(\\d+)-(\\d+)");
-    private static final byte[] HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+    static final Pattern PLAN = Pattern.compile("bench tokens=(\\d+) gap=(\\d+)-(\\d+)");
+    static final byte[] HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocketChannel server;
     private final Selector selector;
-    private final PriorityQueue<Stream> due = new PriorityQueue<>((a, b) -> Long.compare(a.nextNanos, b.nextNanos));
+    private final PriorityQueue<SimulatedStream> due = new PriorityQueue<>((a, b) -> Long.compare(a.nextNanos, b.nextNanos));
     private final Thread thread;
     private volatile boolean running = true;
     volatile long tokensWritten;
@@ -45,6 +42,15 @@ final class UpstreamSimulator implements Closeable, Runnable {
         thread = new Thread(this, "upstream-simulator");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    /** A stream's next token is due at its {@code nextNanos}. */
+    void schedule(SimulatedStream stream) {
+        due.add(stream);
     }
 
     int port() {
@@ -65,7 +71,7 @@ final class UpstreamSimulator implements Closeable, Runnable {
         try {
             while (running) {
                 long wait = 0;
-                Stream next = due.peek();
+                SimulatedStream next = due.peek();
                 if (next != null) {
                     wait = Math.max(0, next.nextNanos - System.nanoTime());
                 }
@@ -99,11 +105,11 @@ final class UpstreamSimulator implements Closeable, Runnable {
             while ((channel = server.accept()) != null) {
                 channel.configureBlocking(false);
                 channel.socket().setTcpNoDelay(true);
-                channel.register(selector, SelectionKey.OP_READ, new Stream(channel));
+                channel.register(selector, SelectionKey.OP_READ, new SimulatedStream(this, channel));
             }
             return;
         }
-        Stream stream = (Stream) key.attachment();
+        SimulatedStream stream = (SimulatedStream) key.attachment();
         if (key.isReadable()) {
             stream.read(key);
         }
@@ -115,7 +121,7 @@ final class UpstreamSimulator implements Closeable, Runnable {
     private void writeDue() {
         long now = System.nanoTime();
         while (!due.isEmpty() && due.peek().nextNanos <= now) {
-            Stream stream = due.poll();
+            SimulatedStream stream = due.poll();
             if (stream.emit()) {
                 due.add(stream);
             }
@@ -134,156 +140,6 @@ final class UpstreamSimulator implements Closeable, Runnable {
         }
         server.close();
         selector.close();
-    }
-
-    private final class Stream {
-        private final SocketChannel channel;
-        private ByteBuffer in = ByteBuffer.allocate(8192);
-        private ByteBuffer out = ByteBuffer.allocate(4096);
-        private int tokens;
-        private long minGapNanos;
-        private long maxGapNanos;
-        private int seq;
-        private long nextNanos;
-        private boolean closed;
-        private boolean finished;
-
-        Stream(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        void read(SelectionKey key) throws IOException {
-            int read;
-            try {
-                read = channel.read(in);
-            } catch (IOException reset) {
-                read = -1;
-            }
-            if (read < 0) {
-                close(key);
-                return;
-            }
-            if (tokens > 0) {
-                return;
-            }
-            String text = new String(in.array(), 0, in.position(), StandardCharsets.UTF_8);
-            int headEnd = text.indexOf("\r\n\r\n");
-            if (headEnd < 0) {
-                grow();
-                return;
-            }
-            Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
-            int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
-            if (in.position() < headEnd + 4 + bodyLength) {
-                grow();
-                return;
-            }
-            Matcher plan = PLAN.matcher(text);
-            if (!plan.find()) {
-                throw new IllegalStateException("no plan in request: " + text);
-            }
-            tokens = Integer.parseInt(plan.group(1));
-            minGapNanos = TimeUnit.MILLISECONDS.toNanos(Integer.parseInt(plan.group(2)));
-            maxGapNanos = TimeUnit.MILLISECONDS.toNanos(Integer.parseInt(plan.group(3)));
-            append(HEAD);
-            chunk("data: " + chunkJson("{\"role\":\"assistant\",\"content\":\"\"}", null) + "\n\n");
-            flush(key);
-            nextNanos = System.nanoTime() + gap();
-            due.add(this);
-        }
-
-        private void grow() {
-            if (!in.hasRemaining()) {
-                ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
-                in.flip();
-                bigger.put(in);
-                in = bigger;
-            }
-        }
-
-        /** Writes the next token (or the end); true while the stream has more to send. */
-        boolean emit() {
-            if (closed) {
-                return false;
-            }
-            SelectionKey key = channel.keyFor(selector);
-            if (seq < tokens) {
-                seq++;
-                long stamp = System.nanoTime();
-                chunk("data: " + chunkJson("{\"content\":\"" + tokenText(seq, stamp) + "\"}", null) + "\n\n");
-                tokensWritten++;
-                flushQuietly(key);
-                nextNanos += gap();
-                return !closed;
-            }
-            chunk("data: " + chunkJson("{\"content\":\"\"}", "stop") + "\n\n"
-                    + "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"bench\","
-                    + "\"choices\":[],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":" + tokens
-                    + ",\"total_tokens\":" + (tokens + 8) + "}}\n\ndata: [DONE]\n\n");
-            append("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            finished = true;
-            flushQuietly(key);
-            return false;
-        }
-
-        private long gap() {
-            return minGapNanos == maxGapNanos ? minGapNanos
-                    : ThreadLocalRandom.current().nextLong(minGapNanos, maxGapNanos + 1);
-        }
-
-        private void chunk(String data) {
-            byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-            append((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            append(bytes);
-            append(new byte[]{'\r', '\n'});
-        }
-
-        private void append(byte[] bytes) {
-            if (out.remaining() < bytes.length) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + bytes.length));
-                out.flip();
-                bigger.put(out);
-                out = bigger;
-            }
-            out.put(bytes);
-        }
-
-        private void flushQuietly(SelectionKey key) {
-            try {
-                flush(key);
-            } catch (IOException e) {
-                close(key);
-            }
-        }
-
-        void flush(SelectionKey key) throws IOException {
-            out.flip();
-            try {
-                channel.write(out);
-            } catch (IOException reset) {
-                close(key);
-                return;
-            }
-            out.compact();
-            if (out.position() > 0) {
-                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            } else {
-                key.interestOps(SelectionKey.OP_READ);
-                if (finished) {
-                    close(key);
-                }
-            }
-        }
-
-        private void close(SelectionKey key) {
-            closed = true;
-            key.cancel();
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
     }
 
     static String chunkJson(String delta, String finish) {
