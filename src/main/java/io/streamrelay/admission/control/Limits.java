@@ -209,8 +209,7 @@ public class Limits {
         private final boolean clientCounted;
         private final boolean totalCounted;
         private final AtomicBoolean released = new AtomicBoolean();
-        /** Read once per stream, not per token through the settings bean's CDI proxy (async-profiler, bench/run). */
-        private final int tokensPerMinute = settings.tokensPerMinute();
+        private final int tokensPerMinute = settings.tokensPerMinute(); // not per token through a CDI proxy
 
         Slot(Caller caller, SharedSlots shared, boolean clientCounted, boolean totalCounted) {
             this.caller = caller;

@@ -263,11 +263,6 @@ class GenerationTest {
         }
 
         @Override
-        public boolean blocking() {
-            return false;
-        }
-
-        @Override
         public void onWritable(Runnable hook) {
         }
 
