@@ -55,6 +55,14 @@ public class OpenAiUpstream {
         // workers cost a thread hand-off per read, and a ManagedExecutorService would pay Payara's context
         // capture, a classpath scan, for every one of the client's internal tasks. Several clients: the parsing
         // and delivering of all streams is not bound to one core.
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // The client completes every sendAsync on the common pool (HttpClientImpl.sendAsync), and with a
+            // parallelism of 1 CompletableFuture starts a thread for each such task (server-config/jvm.options).
+            LOG.warning("the common ForkJoinPool has a parallelism of " + ForkJoinPool.getCommonPoolParallelism()
+                    + " (2 cores or fewer): the JDK HttpClient will start a new thread at the end of every generation;"
+                    + " start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+                    + " (server-config/jvm.options)");
+        }
         clients = new HttpClient[threads.upstreamThreads()];
         for (int i = 0; i < clients.length; i++) {
             clients[i] = HttpClient.newBuilder()
