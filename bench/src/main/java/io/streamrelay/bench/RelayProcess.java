@@ -96,10 +96,14 @@ final class RelayProcess implements Closeable {
 
     /** utime + stime of the relay process, in microseconds. */
     long cpuMicros() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"))) * 1_000_000
+                / TICKS_PER_SECOND;
+    }
+
+    /** utime + stime from a /proc stat line (a process's or a thread's), in clock ticks. */
+    private static long cpuTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * 1_000_000 / TICKS_PER_SECOND;
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -114,8 +118,7 @@ final class RelayProcess implements Closeable {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicks(stat);
                     }
                 } catch (IOException threadEnded) {
                     // A compiler thread the JVM retired between the listing and the read.

@@ -26,8 +26,7 @@ import java.util.logging.Logger;
 /**
  * An OpenAI-compatible {@code /chat/completions} stream (DeepSeek, OpenAI, Ollama, vLLM, llama.cpp) through a few
  * shared HttpClients ({@code relay.threads.upstream}): their selectors read every upstream socket and no thread
- * waits for a token. One request to one
- * endpoint; {@link RetryingUpstream} decides which endpoint and how often.
+ * waits for a token. One request to one endpoint; {@link RetryingUpstream} decides which endpoint and how often.
  */
 @ApplicationScoped
 @Typed(OpenAiUpstream.class)
