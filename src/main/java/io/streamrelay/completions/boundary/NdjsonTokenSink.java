@@ -34,6 +34,11 @@ public final class NdjsonTokenSink extends NonBlockingResponse implements TokenS
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public void write(List<StreamEvent> events) throws IOException {
         StringBuilder lines = new StringBuilder(events.size() * 48);
         for (StreamEvent event : events) {

@@ -88,6 +88,11 @@ public final class SseTokenSink implements TokenSink {
         return "sse";
     }
 
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
     /** On Jersey every queued event in one pre-encoded frame ({@link SseBatch}); elsewhere one event each. */
     @Override
     public void write(List<StreamEvent> events) throws IOException {

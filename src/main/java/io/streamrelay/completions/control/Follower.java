@@ -18,10 +18,8 @@ import java.util.logging.Logger;
 /**
  * One client following a generation: its bounded queue, its single writer and its heartbeat. Events are offered in
  * order from any thread and written by one drain at a time; a drain takes everything queued, so a client that falls
- * behind gets several events in one write instead of a growing queue. Every drain runs on the writers' queue, never
- * on the thread that offered: that is an upstream client's selector thread, which reads and parses every stream it
- * carries, and an SSE write blocks while the client's socket is full. With NDJSON written on the selector, the paced
- * NDJSON p99 latency was 1.75-2.0 times higher (bench/run A/Bs, docs/benchmark.md). The first failed write marks the
+ * behind gets several events in one write instead of a growing queue. A transport whose writes may block is drained
+ * on the writers' queue, a non-blocking one right on the thread that offered. The first failed write marks the
  * client gone.
  */
 final class Follower {
@@ -121,10 +119,14 @@ final class Follower {
         if (pendingSignals.getAndIncrement() != 0) {
             return;
         }
-        try {
-            writers.execute(this::drain);
-        } catch (RejectedExecutionException shuttingDown) {
-            lost();
+        if (sink.blocking()) {
+            try {
+                writers.execute(this::drain);
+            } catch (RejectedExecutionException shuttingDown) {
+                lost();
+            }
+        } else {
+            drain();
         }
     }
 

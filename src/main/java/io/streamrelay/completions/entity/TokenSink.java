@@ -21,6 +21,9 @@ public interface TokenSink {
     /** Ends the response. Idempotent. */
     void close();
 
+    /** True when a write may block the calling thread, so the service must keep it off callback threads. */
+    boolean blocking();
+
     /** Called when the transport can take more bytes again (after {@link #isReady} said false). */
     void onWritable(Runnable hook);
 

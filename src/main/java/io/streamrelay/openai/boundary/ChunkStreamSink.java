@@ -40,6 +40,11 @@ final class ChunkStreamSink extends AsyncResponse implements TokenSink {
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public void write(List<StreamEvent> events) throws IOException {
         int from = 0;
         if (!committed) {

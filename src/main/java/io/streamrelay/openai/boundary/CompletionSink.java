@@ -42,6 +42,11 @@ final class CompletionSink extends AsyncResponse implements TokenSink {
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public synchronized void write(List<StreamEvent> events) throws IOException {
         for (StreamEvent event : events) {
             if (answer != null) {

@@ -263,6 +263,11 @@ class GenerationTest {
         }
 
         @Override
+        public boolean blocking() {
+            return false;
+        }
+
+        @Override
         public void onWritable(Runnable hook) {
         }
 

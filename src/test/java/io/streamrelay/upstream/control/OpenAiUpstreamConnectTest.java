@@ -48,6 +48,7 @@ class OpenAiUpstreamConnectTest {
             upstream.settings.fallbackApiKey = Optional.empty();
             upstream.settings.fallbackModel = Optional.empty();
             TaskQueue timers = new TaskQueue("timers", pool, 1);
+            TaskQueue callbacks = new TaskQueue("upstream", pool, 1);
             upstream.threads = new RelayThreads() {
                 @Override
                 public TaskQueue timers() {
@@ -55,8 +56,8 @@ class OpenAiUpstreamConnectTest {
                 }
 
                 @Override
-                public int upstreamThreads() {
-                    return 1;
+                public TaskQueue upstream() {
+                    return callbacks;
                 }
             };
             upstream.init();
