@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,9 +19,12 @@ import java.util.logging.Logger;
 /**
  * One client following a generation: its bounded queue, its single writer and its heartbeat. Events are offered in
  * order from any thread and written by one drain at a time; a drain takes everything queued, so a client that falls
- * behind gets several events in one write instead of a growing queue. A transport whose writes may block is drained
- * on the writers' queue, a non-blocking one right on the thread that offered. The first failed write marks the
- * client gone.
+ * behind gets several events in one write instead of a growing queue. Every drain runs on the writers' queue, never
+ * on the thread that offered: that is an upstream client's selector thread, which reads and parses every stream it
+ * carries, and an SSE write blocks while the client's socket is full. With NDJSON written on the selector, the paced
+ * NDJSON p99 latency was 1.75-2.0 times higher (bench/run A/Bs, docs/benchmark.md). Past its bound, a client is too
+ * slow only when its transport refuses bytes ({@link Uptake}); until then a non-blocking transport is written by
+ * the offering thread once it has left the generation's lock. The first failed write marks the client gone.
  */
 final class Follower {
 
@@ -34,8 +38,11 @@ final class Follower {
     private final Consumer<RelayEvent> events;
     private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>();
     private final AtomicInteger pendingSignals = new AtomicInteger();
+    /** Held for every write: the writers' drain and an offering thread catching up never write at once. */
+    private final ReentrantLock writing = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean terminalWritten;
+    private final Uptake uptake;
     private volatile long lastOfferNanos = System.nanoTime();
     private volatile int pings;
 
@@ -49,6 +56,7 @@ final class Follower {
         this.writers = writers;
         this.capacity = capacity;
         this.gone = gone;
+        this.uptake = new Uptake(sink.blocking());
         sink.onGone(this::lost);
         sink.onWritable(this::signal);
     }
@@ -71,13 +79,33 @@ final class Follower {
             if (closed.get()) {
                 return false;
             }
-            if (!unbounded && queue.size() >= capacity && !event.terminal()) {
+            if (!unbounded && queue.size() >= capacity && !event.terminal() && uptake.refusesBytes()) {
                 return false;
             }
             queue.add(event);
         }
         lastOfferNanos = System.nanoTime();
         return true;
+    }
+
+    private boolean full() {
+        synchronized (queue) {
+            return queue.size() >= capacity;
+        }
+    }
+
+    /**
+     * Writes what is queued on the calling thread, one writer at a time. On an offering thread only for a
+     * non-blocking transport: it stops as soon as the transport refuses bytes, and what is left counts against the
+     * client.
+     */
+    private void writeQueuedExclusively() {
+        writing.lock();
+        try {
+            writeQueued();
+        } finally {
+            writing.unlock();
+        }
     }
 
     /**
@@ -114,19 +142,22 @@ final class Follower {
         return closed.get();
     }
 
-    /** Starts a drain unless one is running; a running drain sees the signal and goes round once more. */
+    /**
+     * Starts a drain unless one is running; a running drain sees the signal and goes round once more. Past its
+     * bound, a non-blocking transport is written here and now (never call this with the generation's lock held:
+     * a writer that loses its client takes that lock while it holds the write lock).
+     */
     void signal() {
+        if (!sink.blocking() && full()) {
+            writeQueuedExclusively();
+        }
         if (pendingSignals.getAndIncrement() != 0) {
             return;
         }
-        if (sink.blocking()) {
-            try {
-                writers.execute(this::drain);
-            } catch (RejectedExecutionException shuttingDown) {
-                lost();
-            }
-        } else {
-            drain();
+        try {
+            writers.execute(this::drain);
+        } catch (RejectedExecutionException shuttingDown) {
+            lost();
         }
     }
 
@@ -143,14 +174,14 @@ final class Follower {
     private void drain() {
         int missed = 1;
         do {
-            writeQueued();
+            writeQueuedExclusively();
             missed = pendingSignals.addAndGet(-missed);
         } while (missed != 0);
     }
 
     private void writeQueued() {
         while (!closed.get()) {
-            if (!sink.isReady()) {
+            if (!uptake.ready(sink.isReady())) {
                 return;
             }
             if (terminalWritten) {
@@ -174,12 +205,15 @@ final class Follower {
                     queue.clear();
                 }
             }
+            uptake.writeStarted();
             try {
                 sink.write(batch);
             } catch (Exception | LinkageError failure) {
                 LOG.log(Level.FINE, "client write failed", failure);
                 lost();
                 return;
+            } finally {
+                uptake.writeEnded();
             }
             if (terminalQueued(batch)) {
                 terminalWritten = true;

@@ -171,7 +171,7 @@ public class TokenRelay {
             generation = new Generation(id, request, caller, lease, settings, threads.timers(),
                     threads.writers(), this::ended);
             stopped[0] = generation;
-            generation.reportTo(events::fire, createdBy);
+            generation.reportTo(new EndReports(events::fire, threads.timers()), createdBy);
             // Running and stored before anyone else can see it: its end (even a failed publish) finds it here.
             running.add(generation);
             store.put(generation);

@@ -8,9 +8,10 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The relay's task queues: timers and upstream callbacks (short tasks that never block) and writers (SSE writes,
- * which block while a client's socket is full), kept apart so that slow clients never delay a heartbeat, a
- * timeout or another stream's tokens. Together they bound the relay's threads, whatever the number of streams.
+ * The relay's task queues: timers (short tasks that never block) and writers (every write to a client; SSE writes
+ * block while a client's socket is full), kept apart so that slow clients never delay a heartbeat, a timeout or
+ * another stream's tokens; and the number of upstream selector threads. Together they bound the relay's threads,
+ * whatever the number of streams.
  */
 @ApplicationScoped
 public class RelayThreads {
@@ -25,7 +26,6 @@ public class RelayThreads {
 
     private TaskQueue timers;
     private TaskQueue writers;
-    private TaskQueue upstream;
 
     /** Reads the thread counts (MicroProfile Config or its fallback: see Settings) and starts the workers. */
     @PostConstruct
@@ -36,7 +36,6 @@ public class RelayThreads {
         upstreamThreads = settings.integer("relay.threads.upstream");
         timers = new TaskQueue("timers", threadFactory, timerThreads);
         writers = new TaskQueue("writers", threadFactory, writerThreads);
-        upstream = new TaskQueue("upstream", threadFactory, upstreamThreads);
     }
 
     public TaskQueue timers() {
@@ -47,15 +46,19 @@ public class RelayThreads {
         return writers;
     }
 
-    /** The HttpClient's callbacks: parsing upstream bytes and handing events on, never blocking. */
-    public TaskQueue upstream() {
-        return upstream;
+    /**
+     * How many threads read and parse upstream streams ({@code relay.threads.upstream}): each is the selector
+     * thread of an upstream HttpClient of its own, which runs the client's callbacks where it read the bytes
+     * (handing each read to a queue's worker cost 40% of the client's CPU per token: docs/benchmark.md, "Upstream
+     * clients compared"). What they run never blocks.
+     */
+    public int upstreamThreads() {
+        return Math.max(1, upstreamThreads);
     }
 
     @PreDestroy
     void stop() {
         timers.stop();
         writers.stop();
-        upstream.stop();
     }
 }

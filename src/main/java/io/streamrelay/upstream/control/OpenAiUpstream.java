@@ -19,13 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * An OpenAI-compatible {@code /chat/completions} stream (DeepSeek, OpenAI, Ollama, vLLM, llama.cpp) through one
- * shared HttpClient: its selector reads every upstream socket and no thread waits for a token. One request to one
- * endpoint; {@link RetryingUpstream} decides which endpoint and how often.
+ * An OpenAI-compatible {@code /chat/completions} stream (DeepSeek, OpenAI, Ollama, vLLM, llama.cpp) through a few
+ * shared HttpClients ({@code relay.threads.upstream}): their selectors read every upstream socket and no thread
+ * waits for a token. One request to one endpoint; {@link RetryingUpstream} decides which endpoint and how often.
  */
 @ApplicationScoped
 @Typed(OpenAiUpstream.class)
@@ -39,16 +40,20 @@ public class OpenAiUpstream {
     @Inject
     RelayThreads threads;
 
-    private HttpClient client;
+    /** One per upstream thread, each reading its share of the streams on its own selector thread. */
+    private HttpClient[] clients;
+    private final AtomicInteger next = new AtomicInteger();
     private Redaction redaction;
 
     @PostConstruct
     void init() {
         // HTTP/1.1: one connection per generation, so closing it is a cancel every server understands; with h2
         // one connection would carry every stream, bounded by the server's concurrent-stream limit.
-        // The client's callbacks run on a few container threads fed by a queue: its default executor is an
-        // unbounded cached pool (500+ threads at 1000 streams), and a ManagedExecutorService given directly would
-        // pay Payara's context capture, a classpath scan, for every one of the client's internal tasks.
+        // Each client's callbacks run on its own selector thread, where it read the bytes (the executor runs them
+        // in place): its default executor is an unbounded cached pool (500+ threads at 1000 streams), a queue of
+        // workers cost a thread hand-off per read, and a ManagedExecutorService would pay Payara's context
+        // capture, a classpath scan, for every one of the client's internal tasks. Several clients: the parsing
+        // and delivering of all streams is not bound to one core.
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             // The client completes every sendAsync on the common pool (HttpClientImpl.sendAsync), and with a
             // parallelism of 1 CompletableFuture starts a thread for each such task (server-config/jvm.options).
@@ -57,12 +62,15 @@ public class OpenAiUpstream {
                     + " start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
                     + " (server-config/jvm.options)");
         }
-        client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(threads.upstream())
-                .build();
+        clients = new HttpClient[threads.upstreamThreads()];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(settings.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(Runnable::run)
+                    .build();
+        }
         // Each upstream's messages are scrubbed of every configured secret (keys, URL passwords and queries), its
         // own and the other's.
         List<String> secrets = new ArrayList<>(settings.primary().secrets());
@@ -89,6 +97,7 @@ public class OpenAiUpstream {
             builder.header("Authorization", authorization);
         }
         StreamSubscriber subscriber = new StreamSubscriber(redaction, events);
+        HttpClient client = clients[Math.floorMod(next.getAndIncrement(), clients.length)];
         CompletableFuture<HttpResponse<Void>> response = client.sendAsync(builder.build(), subscriber::handle);
         response.whenComplete((ok, failure) -> {
             if (failure != null) {

@@ -239,6 +239,10 @@ class GenerationTest {
         volatile boolean fail;
         volatile boolean ready = true;
         volatile boolean closed;
+        /** As an SSE sink says: a write may block, so only the writers' queue writes. */
+        volatile boolean blocking;
+        /** Runs at the start of every write: a test's way to hold a write, as a client that stopped reading does. */
+        volatile Runnable beforeWrite = () -> { };
 
         @Override
         public void bind(String generation) {
@@ -251,6 +255,7 @@ class GenerationTest {
 
         @Override
         public void write(List<StreamEvent> batch) throws java.io.IOException {
+            beforeWrite.run();
             if (fail) {
                 throw new java.io.IOException("client gone");
             }
@@ -264,7 +269,7 @@ class GenerationTest {
 
         @Override
         public boolean blocking() {
-            return false;
+            return blocking;
         }
 
         @Override

@@ -48,7 +48,6 @@ class OpenAiUpstreamConnectTest {
             upstream.settings.fallbackApiKey = Optional.empty();
             upstream.settings.fallbackModel = Optional.empty();
             TaskQueue timers = new TaskQueue("timers", pool, 1);
-            TaskQueue callbacks = new TaskQueue("upstream", pool, 1);
             upstream.threads = new RelayThreads() {
                 @Override
                 public TaskQueue timers() {
@@ -56,8 +55,8 @@ class OpenAiUpstreamConnectTest {
                 }
 
                 @Override
-                public TaskQueue upstream() {
-                    return callbacks;
+                public int upstreamThreads() {
+                    return 1;
                 }
             };
             upstream.init();
