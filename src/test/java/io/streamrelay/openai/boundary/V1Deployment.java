@@ -22,6 +22,9 @@ final class V1Deployment {
                 "relay.request.allowed-models", "deepseek-chat,deepseek-reasoner",
                 "relay.upstream.retry.max-retry-after-ms", "1000",
                 "relay.heartbeat-ms", "1000",
+                // Small enough that a burst outruns the writers past it (V1WireIT): only a client that stops
+                // reading may be cut.
+                "relay.stream.buffer-events", "256",
                 // A client that closes its stream early is cancelled at once, not after the usual grace.
                 "relay.generations.grace-ms", "0"));
     }

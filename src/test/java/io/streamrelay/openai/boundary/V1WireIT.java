@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -144,6 +146,32 @@ class V1WireIT {
             }
             expected.calls().forEach((index, call) -> assertEquals(call[2], String.valueOf(nativeArguments.get(index)),
                     "native, seed " + call[0]));
+        }
+    }
+
+    /**
+     * 3,000 tokens as fast as the upstream sends them, past a 256-event bound: a client that reads them all gets
+     * every delta once, in order, then [DONE] (as GenerationsIT checks SSE and NDJSON).
+     */
+    @Test
+    void aBurstFarPastTheBoundReachesAClientThatReads() throws Exception {
+        for (int round = 1; round <= 3; round++) {
+            String body = post("v1/chat/completions", chat(Script.OVERFLOW.prompt(UUID.randomUUID().toString()),
+                    true), V1Deployment.KEY).body();
+            StringBuilder text = new StringBuilder();
+            for (String event : body.split("\n\n")) {
+                if (event.startsWith("data: {")) {
+                    var choices = OpenAiJavaSdkIT.json(event.substring("data: ".length())).getJsonArray("choices");
+                    if (!choices.isEmpty()) { // the usage chunk has none
+                        text.append(choices.getJsonObject(0).getJsonObject("delta").getString("content", ""));
+                    }
+                }
+            }
+            String expected = IntStream.range(0, Script.OVERFLOW_TOKENS).mapToObj(i -> " o" + i)
+                    .collect(Collectors.joining());
+            assertEquals(expected, text.toString(), "round " + round);
+            assertTrue(body.endsWith("data: [DONE]\n\n"), "round " + round + " ends with: "
+                    + body.substring(Math.max(0, body.length() - 200)));
         }
     }
 
