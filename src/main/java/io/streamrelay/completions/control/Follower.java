@@ -4,8 +4,6 @@ import io.streamrelay.completions.entity.RelayEvent;
 import io.streamrelay.completions.entity.StreamEvent;
 import io.streamrelay.completions.entity.TokenSink;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,14 +27,12 @@ import java.util.logging.Logger;
 final class Follower {
 
     private static final Logger LOG = Logger.getLogger(Follower.class.getName());
-    private static final int MAX_BATCH = 256;
 
     private final TokenSink sink;
     private final Executor writers;
-    private final int capacity;
     private final Consumer<Follower> gone;
     private final Consumer<RelayEvent> events;
-    private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>();
+    private final Backlog backlog;
     private final AtomicInteger pendingSignals = new AtomicInteger();
     /** Held for every write: the writers' drain and an offering thread catching up never write at once. */
     private final ReentrantLock writing = new ReentrantLock();
@@ -54,7 +50,7 @@ final class Follower {
         this.sink = sink;
         this.events = events;
         this.writers = writers;
-        this.capacity = capacity;
+        this.backlog = new Backlog(capacity);
         this.gone = gone;
         this.uptake = new Uptake(sink.blocking());
         sink.onGone(this::lost);
@@ -75,36 +71,36 @@ final class Follower {
     }
 
     private boolean offer(StreamEvent event, boolean unbounded) {
-        synchronized (queue) {
-            if (closed.get()) {
-                return false;
-            }
-            if (!unbounded && queue.size() >= capacity && !event.terminal() && uptake.refusesBytes()) {
-                return false;
-            }
-            queue.add(event);
+        if (!backlog.add(event, unbounded, uptake)) {
+            return false;
         }
         lastOfferNanos = System.nanoTime();
         return true;
     }
 
-    private boolean full() {
-        synchronized (queue) {
-            return queue.size() >= capacity;
-        }
-    }
-
-    /**
-     * Writes what is queued on the calling thread, one writer at a time. On an offering thread only for a
-     * non-blocking transport: it stops as soon as the transport refuses bytes, and what is left counts against the
-     * client.
-     */
+    /** The writers' drain: waits for an offering thread that is writing past the bound (never the other way). */
     private void writeQueuedExclusively() {
         writing.lock();
         try {
             writeQueued();
         } finally {
             writing.unlock();
+        }
+    }
+
+    /**
+     * The offering thread's write past the bound, only for a non-blocking transport (it stops as soon as the
+     * transport refuses bytes) and only if no one else is writing: whoever is writes this queue anyway, and the
+     * signal that follows sends it round once more. Waiting instead would park an upstream selector behind a
+     * client's write, and could deadlock with a sink that signals under its own monitor (CompletionSink).
+     */
+    private void writeQueuedIfFree() {
+        if (writing.tryLock()) {
+            try {
+                writeQueued();
+            } finally {
+                writing.unlock();
+            }
         }
     }
 
@@ -121,13 +117,9 @@ final class Follower {
         return step.wakeAt();
     }
 
-    /** A ping only on an idle queue: anything queued goes out soon and probes the line just as well. */
     private void ping(long now) {
-        synchronized (queue) {
-            if (closed.get() || !queue.isEmpty()) {
-                return;
-            }
-            queue.add(new StreamEvent.Ping());
+        if (closed.get() || !backlog.addIfIdle(new StreamEvent.Ping())) {
+            return;
         }
         lastOfferNanos = now;
         pings++; // only the ticker pings, one task at a time
@@ -148,8 +140,8 @@ final class Follower {
      * a writer that loses its client takes that lock while it holds the write lock).
      */
     void signal() {
-        if (!sink.blocking() && full()) {
-            writeQueuedExclusively();
+        if (!sink.blocking() && backlog.full()) {
+            writeQueuedIfFree();
         }
         if (pendingSignals.getAndIncrement() != 0) {
             return;
@@ -191,19 +183,9 @@ final class Follower {
                 }
                 return;
             }
-            List<StreamEvent> batch;
-            synchronized (queue) {
-                if (queue.isEmpty()) {
-                    return;
-                }
-                batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-                while (!queue.isEmpty() && batch.size() < MAX_BATCH && !terminalQueued(batch)) {
-                    batch.add(queue.poll());
-                }
-                if (terminalQueued(batch)) {
-                    // Nothing follows a terminal event on the wire (a late ping, say): the stream ends with it.
-                    queue.clear();
-                }
+            List<StreamEvent> batch = backlog.take();
+            if (batch.isEmpty()) {
+                return;
             }
             uptake.writeStarted();
             try {
@@ -215,14 +197,10 @@ final class Follower {
             } finally {
                 uptake.writeEnded();
             }
-            if (terminalQueued(batch)) {
+            if (Backlog.endsWithTerminal(batch)) {
                 terminalWritten = true;
             }
         }
-    }
-
-    private static boolean terminalQueued(List<StreamEvent> batch) {
-        return !batch.isEmpty() && batch.get(batch.size() - 1).terminal();
     }
 
     private void lost() {
@@ -232,9 +210,7 @@ final class Follower {
     /** The first way a client is lost is the one it is counted as: the close flag decides once. */
     private void lost(RelayEvent.Closing how) {
         if (closed.compareAndSet(false, true)) {
-            synchronized (queue) {
-                queue.clear();
-            }
+            backlog.close();
             sink.close();
             events.accept(new RelayEvent.StreamClosed(sink.transport(), how, pings));
             gone.accept(this);

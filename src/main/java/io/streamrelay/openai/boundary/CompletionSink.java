@@ -73,19 +73,23 @@ final class CompletionSink extends AsyncResponse implements TokenSink {
 
     /** The container's callback: the body goes out here, in one write it buffers as needed. */
     @Override
-    public synchronized void onWritePossible() throws IOException {
-        if (answer == null) {
-            super.onWritePossible();
-            return;
+    public void onWritePossible() throws IOException {
+        synchronized (this) {
+            if (answer != null) {
+                if (!written) {
+                    written = true;
+                    out().write(answer);
+                }
+                if (out().isReady()) {
+                    drained = true;
+                    complete();
+                }
+                return;
+            }
         }
-        if (!written) {
-            written = true;
-            out().write(answer);
-        }
-        if (out().isReady()) {
-            drained = true;
-            complete();
-        }
+        // Outside the monitor: the follower's drain may write on this thread, and its writer calls write(), which
+        // takes the monitor while it holds the follower's write lock.
+        super.onWritePossible();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,7 +54,54 @@ class FollowerBurstTest {
         // The signal after the event that filled the queue took the offering thread to the transport, which refused.
         assertEquals(BOUND, accepted);
         assertTrue(sink.events.isEmpty(), "nothing written to a transport that refuses bytes");
-        assertTrue(follower.offer(new StreamEvent.Done(accepted + 1, "stop", null)), "a terminal event always fits");
+        assertFalse(follower.offer(new StreamEvent.Done(accepted + 2, "stop", null)),
+                "after a refused event nothing is queued, not even the end: no end behind a gap");
+    }
+
+    @Test
+    void aTerminalEventPassesAFullBoundWhileNothingWasRefused() {
+        GenerationTest.RecordingSink sink = new GenerationTest.RecordingSink();
+        sink.ready = false;
+        Follower follower = new Follower(sink, task -> { }, BOUND, f -> { }, e -> { });
+        for (int seq = 1; seq <= BOUND; seq++) {
+            assertTrue(follower.offer(new StreamEvent.Token(seq, "t")));
+        }
+        follower.signal();
+        assertTrue(follower.offer(new StreamEvent.Done(BOUND + 1, "stop", null)));
+    }
+
+    @Test
+    void theOfferingThreadNeverWritesWhileTheWritersDo() throws Exception {
+        GenerationTest.RecordingSink sink = new GenerationTest.RecordingSink();
+        List<Runnable> writers = new CopyOnWriteArrayList<>();
+        Follower follower = new Follower(sink, writers::add, BOUND, f -> { }, e -> { });
+        AtomicInteger writing = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        sink.beforeWrite = () -> {
+            mostAtOnce.accumulateAndGet(writing.incrementAndGet(), Math::max);
+            entered.countDown();
+            if (Thread.currentThread().getName().equals("writer")) {
+                awaitQuietly(release);
+            }
+            writing.decrementAndGet();
+        };
+        int seq = 0;
+        assertTrue(follower.offer(new StreamEvent.Token(++seq, "t")));
+        follower.signal();
+        Thread writer = new Thread(() -> runAll(writers), "writer");
+        writer.start();
+        assertTrue(entered.await(5, TimeUnit.SECONDS), "the writers' drain is in its write");
+        while (seq < 3 * BOUND) {
+            assertTrue(follower.offer(new StreamEvent.Token(++seq, "t")), "a writing transport is not refusing");
+            follower.signal();
+        }
+        assertEquals(1, mostAtOnce.get(), "the offering thread left the write to the writer that holds it");
+        release.countDown();
+        writer.join(5000);
+        runAll(writers);
+        assertEquals(IntStream.rangeClosed(1, 3 * BOUND).mapToObj(n -> "token:" + n).toList(), sink.seen());
     }
 
     @Test
@@ -82,8 +130,8 @@ class FollowerBurstTest {
         Thread writer = new Thread(() -> runAll(writers));
         writer.start();
         assertTrue(entered.await(5, TimeUnit.SECONDS));
-        for (int i = 0; i < BOUND; i++) {
-            assertTrue(follower.offer(new StreamEvent.Token(++seq, "t")));
+        for (int i = 0; i <= BOUND; i++) {
+            assertTrue(follower.offer(new StreamEvent.Token(++seq, "t")), "a write just begun is not a refusal");
         }
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Uptake.STALLED_WRITE_NANOS) + 50);
         assertFalse(follower.offer(new StreamEvent.Token(++seq, "t")), "past the bound behind a stalled write");

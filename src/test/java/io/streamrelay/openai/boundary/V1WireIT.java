@@ -151,7 +151,7 @@ class V1WireIT {
 
     /**
      * 3,000 tokens as fast as the upstream sends them, past a 256-event bound: a client that reads them all gets
-     * every delta once, in order, then [DONE] (as GenerationsIT checks SSE and NDJSON).
+     * every delta once, in order, then [DONE] (as GenerationsIT checks SSE and NDJSON); unstreamed, the whole answer.
      */
     @Test
     void aBurstFarPastTheBoundReachesAClientThatReads() throws Exception {
@@ -172,6 +172,11 @@ class V1WireIT {
             assertEquals(expected, text.toString(), "round " + round);
             assertTrue(body.endsWith("data: [DONE]\n\n"), "round " + round + " ends with: "
                     + body.substring(Math.max(0, body.length() - 200)));
+            // Unstreamed, the same burst is gathered into one answer past the same bound.
+            JsonObject answer = OpenAiJavaSdkIT.json(post("v1/chat/completions", chat(Script.OVERFLOW.prompt(
+                    UUID.randomUUID().toString()), false), V1Deployment.KEY).body());
+            assertEquals(expected, answer.getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+                    .getString("content"), "round " + round + ", unstreamed");
         }
     }
 
