@@ -15,11 +15,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client following a generation: its bounded queue, its single writer and its heartbeat. Events are offered in
- * order from any thread and written by one drain at a time; a drain takes everything queued, so a client that falls
- * behind gets several events in one write instead of a growing queue. Every drain runs on the writers' queue, never
- * on the thread that offered: that is an upstream client's selector thread, which reads and parses every stream it
- * carries, and an SSE write blocks while the client's socket is full. With NDJSON written on the selector, the paced
+ * One client following a generation: its bounded {@link Backlog}, its single writer and its heartbeat. Events are
+ * offered in order from any thread and written by one writer at a time; a write takes everything queued, so a client
+ * that falls behind gets several events in one write instead of a growing queue. Drains run on the writers' queue,
+ * not on the thread that offered: that is an upstream client's selector thread, which reads and parses every stream
+ * it carries, and an SSE write blocks while the client's socket is full. With NDJSON written on the selector, the paced
  * NDJSON p99 latency was 1.75-2.0 times higher (bench/run A/Bs, docs/benchmark.md). Past its bound, a client is too
  * slow only when its transport refuses bytes ({@link Uptake}); until then a non-blocking transport is written by
  * the offering thread once it has left the generation's lock. The first failed write marks the client gone.
@@ -78,29 +78,23 @@ final class Follower {
         return true;
     }
 
-    /** The writers' drain: waits for an offering thread that is writing past the bound (never the other way). */
-    private void writeQueuedExclusively() {
-        writing.lock();
+    /**
+     * Writes what is queued, one writer at a time. The writers' drain {@code waits} for the lock; an offering
+     * thread past the bound (only for a non-blocking transport, whose writes stop as soon as it refuses bytes) only
+     * tries it: whoever holds it writes this queue anyway, and the signal that follows sends it round once more.
+     * Waiting there would park an upstream selector behind a client's write, and could deadlock with a sink that
+     * signals under its own monitor (CompletionSink).
+     */
+    private void writeQueuedHoldingTheLock(boolean waits) {
+        if (waits) {
+            writing.lock();
+        } else if (!writing.tryLock()) {
+            return;
+        }
         try {
             writeQueued();
         } finally {
             writing.unlock();
-        }
-    }
-
-    /**
-     * The offering thread's write past the bound, only for a non-blocking transport (it stops as soon as the
-     * transport refuses bytes) and only if no one else is writing: whoever is writes this queue anyway, and the
-     * signal that follows sends it round once more. Waiting instead would park an upstream selector behind a
-     * client's write, and could deadlock with a sink that signals under its own monitor (CompletionSink).
-     */
-    private void writeQueuedIfFree() {
-        if (writing.tryLock()) {
-            try {
-                writeQueued();
-            } finally {
-                writing.unlock();
-            }
         }
     }
 
@@ -141,7 +135,7 @@ final class Follower {
      */
     void signal() {
         if (!sink.blocking() && backlog.full()) {
-            writeQueuedIfFree();
+            writeQueuedHoldingTheLock(false);
         }
         if (pendingSignals.getAndIncrement() != 0) {
             return;
@@ -166,7 +160,7 @@ final class Follower {
     private void drain() {
         int missed = 1;
         do {
-            writeQueuedExclusively();
+            writeQueuedHoldingTheLock(true);
             missed = pendingSignals.addAndGet(-missed);
         } while (missed != 0);
     }
