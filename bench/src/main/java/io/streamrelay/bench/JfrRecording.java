@@ -36,7 +36,8 @@ final class JfrRecording {
                     .toAbsolutePath().toString();
             jcmd(java, relay, List.of("JVMTI.agent_load", options.get("async-profiler", ""),
                     "\"stop,collapsed,file=" + file + "\""));
-            report.note("async-profiler CPU samples (collapsed stacks) of " + relay.name() + "'s measured rows: " + file);
+            report.note("async-profiler CPU samples (collapsed stacks) of " + relay.name() + "'s measured rows: "
+                    + file);
         }
         if (!options.has("jfr") || relay == null) {
             return;

@@ -33,10 +33,10 @@ final class MeasuredRows {
 
     /**
      * Unmeasured streams first, in rounds (per transport: 300 saturating streams x 300 tokens, then 1,000 paced ones x
-     * 40 tokens), until the relay's JIT compilers took under a tenth of its CPU in a round, at most
-     * {@code maxRounds} ({@code --warm-up-rounds}, default 6). With a single saturating round, both relays' compiler threads still used about a
-     * quarter of their CPU during the measured paced row (per-thread /proc figures, 2026-11-30), which measures the
-     * JIT rather than the relay. Returns what the report says about it.
+     * 40 tokens), until the relay's JIT compilers took under a tenth of its CPU in a round, at most {@code maxRounds}
+     * ({@code --warm-up-rounds}, default 6). With a single saturating round, both relays' compiler threads still used
+     * about a quarter of their CPU during the measured paced row (per-thread /proc figures, 2026-11-30), which
+     * measures the JIT rather than the relay. Returns what the report says about it.
      */
     static String warmUp(RelayProcess relay, int port, List<LoadClient.Wire> wires, int maxRounds) throws IOException {
         double share = 1;
@@ -99,8 +99,9 @@ final class MeasuredRows {
         }
         long cpu = relay == null ? 0 : relay.cpuMicros() - cpu0;
         if (relay != null) {
-            compilerShares.add(String.format(Locale.ROOT, "%s %s %s %.0f%%", scenario, wire.name().toLowerCase(Locale.ROOT),
-                    relay.name(), 100.0 * (relay.compilerMicros() - jit0) / Math.max(1, cpu)));
+            compilerShares.add(String.format(Locale.ROOT, "%s %s %s %.0f%%", scenario,
+                    wire.name().toLowerCase(Locale.ROOT), relay.name(),
+                    100.0 * (relay.compilerMicros() - jit0) / Math.max(1, cpu)));
         }
         String load = loadAverage();
         report.row(scenario, wire, streams, result, relay, cpu, wallMicros, load);
